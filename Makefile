@@ -1,0 +1,50 @@
+# The README's two commands are `make run` and `make test`; both set up
+# everything they need on a machine with only Python 3.11, pip, Node and npm.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: help install run test lint typecheck unit bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: .venv/.synced ## Create .venv with every dependency (uv, from uv.lock)
+
+run: install ## Run the whole system locally on an embedded moto server (PORT=3000)
+	$(PY) -m recruiting_local
+
+lint: install ## ruff lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: install ## mypy over the shared package, functions and infra
+	$(PY) -m mypy
+
+test: install lint typecheck layers ## Lint, type-check and run every test (unit, integration, infra, e2e)
+	$(PY) -m pytest
+
+unit: install ## Only the fast tests (no stack synthesis, no subprocess server)
+	$(PY) -m pytest -m "not infra and not e2e"
+
+bench: install ## Benchmarks, each beside a baseline measured in the same run
+	$(PY) -m benchmarks
+
+clean: ## Remove build output and environments
+	rm -rf .venv $(TOOLS) build cdk.out .mypy_cache .ruff_cache .pytest_cache
+
+-include infra/infra.mk

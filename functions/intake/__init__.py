@@ -1,0 +1,1 @@
+"""The intake function: the public careers-site API."""

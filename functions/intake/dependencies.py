@@ -1,0 +1,61 @@
+"""What the intake routes need, built once per container at first use.
+
+Never at import: tests and the local runner set the environment (or hand in
+their own services with ``use``) before the first request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recruiting.config import Settings
+from recruiting.idempotency import IdempotentCalls
+from recruiting.intake.service import IntakeService
+from recruiting.storage.candidates import CandidateRepository
+from recruiting.storage.events import EventPublisher
+from recruiting.storage.files import ResumeStore
+from recruiting.storage.items import bind_tables
+from recruiting.storage.jobs import JobRepository
+
+
+@dataclass
+class Dependencies:
+    settings: Settings
+    service: IntakeService
+    idempotency: IdempotentCalls
+
+
+_current: Dependencies | None = None
+
+
+def build(settings: Settings) -> Dependencies:
+    bind_tables(
+        {
+            "jobs": settings.jobs_table,
+            "candidates": settings.candidates_table,
+            "self_identification": settings.self_id_table,
+        },
+        region=settings.region,
+    )
+    service = IntakeService(
+        settings=settings,
+        jobs=JobRepository(),
+        candidates=CandidateRepository(),
+        files=ResumeStore(settings.resume_bucket),
+        events=EventPublisher(settings.event_bus),
+    )
+    idempotency = IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds)
+    return Dependencies(settings=settings, service=service, idempotency=idempotency)
+
+
+def get() -> Dependencies:
+    global _current
+    if _current is None:
+        _current = build(Settings.from_env())
+    return _current
+
+
+def use(dependencies: Dependencies | None) -> None:
+    """Replace (or with None, forget) the dependencies; for tests and the runner."""
+    global _current
+    _current = dependencies

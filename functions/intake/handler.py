@@ -1,0 +1,135 @@
+"""Entry point of the intake function (API Gateway REST proxy events).
+
+Thin on purpose: Powertools wiring, the routers, and the one place where
+domain errors become HTTP answers. The Greenhouse-compatible routes answer
+errors in Greenhouse's shape; every other route answers
+``{"error", "message", "errors": [{"field", "rule", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from recruiting.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    JobClosed,
+    MalformedRequest,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+)
+from recruiting.intake.forms import UnsupportedMediaType
+
+from intake import dependencies
+from intake.routers import applications, greenhouse, jobs
+from intake.routers.common import IDEMPOTENCY_HEADER, json_response
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.include_router(jobs.router)
+app.include_router(applications.router)
+app.include_router(greenhouse.router)
+
+_STATUS: dict[type[DomainError], int] = {
+    ValidationFailed: 422,
+    MalformedRequest: 400,
+    UnsupportedMediaType: 415,
+    NotFound: 404,
+    JobClosed: 410,
+    Unauthorized: 401,
+    Conflict: 409,
+}
+
+
+def _is_greenhouse() -> bool:
+    return app.current_event.path.startswith("/v1/boards/")
+
+
+def _greenhouse_error(error: DomainError, status: int, errors: list[FieldError]) -> Response[str]:
+    if isinstance(error, Unauthorized):
+        return json_response(
+            401, {"error": error.message}, {"WWW-Authenticate": 'Basic realm="job board"'}
+        )
+    if isinstance(error, NotFound):
+        return json_response(404, {"error": f"Could not find: {error.message}"})
+    if isinstance(error, JobClosed):
+        return json_response(
+            400, {"error": "Failed to save person", "reason": "Job application not live"}
+        )
+    body: dict[str, Any] = {"error": "Failed to save person", "reason": error.message}
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    return json_response(400 if status in (400, 422) else status, body)
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response[str]:
+    status = next((_STATUS[k] for k in type(error).__mro__ if k in _STATUS), 400)
+    errors = error.errors if isinstance(error, ValidationFailed) else []
+    logger.info(
+        "request refused",
+        extra={"error": error.code, "status": status, "fields": [e.field for e in errors]},
+    )
+    metrics.add_metric(name="RequestsRefused", unit="Count", value=1)
+    if _is_greenhouse():
+        return _greenhouse_error(error, status, errors)
+    body: dict[str, Any] = {"error": error.code, "message": error.message}
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
+    return json_response(status, body, headers)
+
+
+@app.exception_handler(RequestValidationError)
+def request_validation_error(error: RequestValidationError) -> Response[str]:
+    errors = []
+    for item in error.errors():
+        location = [str(p) for p in item.get("loc", ())]
+        # Powertools reports ("path"|"query"|"body", name, ...); the name is what a client sent.
+        field = ".".join(location[1:]) or ".".join(location) or "request"
+        errors.append(FieldError(field, str(item.get("type", "invalid")), str(item.get("msg", ""))))
+    return domain_error(ValidationFailed(errors))
+
+
+@app.exception_handler(IdempotencyValidationError)
+def idempotency_key_reused(_: IdempotencyValidationError) -> Response[str]:
+    return domain_error(
+        ValidationFailed(
+            [
+                FieldError(
+                    IDEMPOTENCY_HEADER,
+                    "reused_with_different_body",
+                    "this key was used for a different request; use a new key",
+                )
+            ]
+        )
+    )
+
+
+@app.exception_handler(IdempotencyAlreadyInProgressError)
+def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
+    response = domain_error(Conflict("a request with this Idempotency-Key is still in progress"))
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    dependencies.get().idempotency.register_context(context)
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""One router per resource: jobs, applications, and the Greenhouse-compatible board API."""

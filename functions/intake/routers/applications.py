@@ -1,0 +1,67 @@
+"""Applications: POST /jobs/{job_id}/applications and presigned uploads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import ValidationError
+from recruiting.intake.forms import field_errors, native_application, read_body
+from recruiting.models.applications import ApplicationForm, UploadRequest
+
+from intake import dependencies
+from intake.routers.common import content_type, json_response, once, raw_body
+
+router = Router()
+
+
+@router.post(
+    "/jobs/<job_id>/applications",
+    summary="Apply to a job (JSON or multipart/form-data)",
+    description=(
+        "Send the ApplicationForm as JSON (files as content_base64 + filename, or text) or as "
+        "multipart/form-data (files as parts; answers[<id>], consent[processing], links[]). "
+        "Send an Idempotency-Key header to make retries safe. A repeat of an earlier application "
+        "by the same person to the same job returns the original receipt."
+    ),
+    tags=["Careers site"],
+    responses={201: {"description": "Application received (or replayed)"}},
+)
+def apply(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
+    deps = dependencies.get()
+    event = router.current_event
+    body = raw_body(event)
+    data = read_body(content_type(event), body, deps.settings.inline_file_max_bytes)
+
+    def action() -> dict[str, Any]:
+        try:
+            form = ApplicationForm.model_validate(native_application(data))
+        except ValidationError as exc:
+            raise field_errors(exc) from exc
+        outcome = deps.service.apply(job_id, form)
+        return {"receipt": outcome.receipt.model_dump(mode="json"), "created": outcome.created}
+
+    result, replayed = once(event, f"native#{job_id}", body, action)
+    headers = {"Location": f"/jobs/{job_id}/applications/{result['receipt']['application_id']}"}
+    if replayed or not result["created"]:
+        headers["Idempotent-Replayed"] = "true"
+    return json_response(201, result["receipt"], headers)
+
+
+@router.post(
+    "/jobs/<job_id>/applications/uploads",
+    summary="A presigned S3 POST for a resume too large for a request body",
+    tags=["Careers site"],
+)
+def create_upload(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
+    deps = dependencies.get()
+    event = router.current_event
+    data = read_body(content_type(event), raw_body(event), 64 * 1024)
+    try:
+        request = UploadRequest.model_validate(data)
+    except ValidationError as exc:
+        raise field_errors(exc) from exc
+    upload = deps.service.create_upload(job_id, request)
+    return json_response(201, upload.model_dump(mode="json"))

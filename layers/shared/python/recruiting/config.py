@@ -1,0 +1,68 @@
+"""Settings read from the environment, once, into a typed model.
+
+Handlers build a ``Settings`` at first use (never at import), so tests and the
+local runner can point the same code at moto or at real AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from recruiting import wiring
+
+
+class Settings(BaseModel):
+    """Physical resource names plus the intake rules an operator may tune."""
+
+    model_config = ConfigDict(frozen=True)
+
+    jobs_table: str
+    candidates_table: str
+    self_id_table: str
+    idempotency_table: str
+    resume_bucket: str
+    event_bus: str
+    region: str = "us-east-1"
+    # Where careers-site links point; used for absolute_url in job listings.
+    careers_base_url: str = "https://careers.example.com"
+    # The board that GET /jobs lists when no board is named.
+    default_board: str = "demo"
+    default_phone_region: str = "US"
+    # A person applying to the same job again within this window gets the
+    # original receipt instead of a second application.
+    duplicate_window_days: int = Field(default=30, ge=0)
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=60)
+    inline_file_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
+    upload_file_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    upload_url_ttl_seconds: int = Field(default=300, ge=1, le=300)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, str] = {
+            "jobs_table": env.get(wiring.JOBS.env, ""),
+            "candidates_table": env.get(wiring.CANDIDATES.env, ""),
+            "self_id_table": env.get(wiring.SELF_IDENTIFICATION.env, ""),
+            "idempotency_table": env.get(wiring.IDEMPOTENCY.env, ""),
+            "resume_bucket": env.get(wiring.RESUMES.env, ""),
+            "event_bus": env.get(wiring.EVENTS.env, ""),
+            "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
+        }
+        optional = {
+            "careers_base_url": "CAREERS_BASE_URL",
+            "default_board": "DEFAULT_BOARD",
+            "default_phone_region": "DEFAULT_PHONE_REGION",
+            "duplicate_window_days": "DUPLICATE_WINDOW_DAYS",
+            "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
+            "inline_file_max_bytes": "INLINE_FILE_MAX_BYTES",
+            "upload_file_max_bytes": "UPLOAD_FILE_MAX_BYTES",
+            "upload_url_ttl_seconds": "UPLOAD_URL_TTL_SECONDS",
+        }
+        values.update({field: env[var] for field, var in optional.items() if var in env})
+        missing = [k for k in ("jobs_table", "candidates_table", "resume_bucket") if not values[k]]
+        if missing:
+            raise RuntimeError(f"missing settings: {', '.join(missing)}")
+        return cls.model_validate(values)

@@ -1,0 +1,7 @@
+"""Persistence behind repositories: DynamoDB through PynamoDB, S3, EventBridge.
+
+Services talk to ``JobRepository``, ``CandidateRepository``, ``ResumeStore``
+and ``EventPublisher``; nothing else in the package touches boto3 or PynamoDB.
+The key design (which item lives under which key, and every index) is written
+down in docs/access-patterns.md.
+"""

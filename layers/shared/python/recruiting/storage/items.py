@@ -1,0 +1,252 @@
+"""PynamoDB item classes for every item type, grouped by table.
+
+Tables use generic string keys (pk, sk, gsiNpk, gsiNsk) so one table can hold
+the items one access pattern needs together; a ``type`` discriminator says
+which class an item is. Physical table names are bound at run time by
+``bind_tables`` (never read from the environment at import).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from recruiting import wiring
+
+# --- jobs table -------------------------------------------------------------
+
+
+class _ByBoard(GlobalSecondaryIndex["JobsTableItem"]):
+    class Meta:
+        index_name = wiring.JOBS.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _ByStatus(GlobalSecondaryIndex["JobsTableItem"]):
+    class Meta:
+        index_name = wiring.JOBS.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class JobsTableItem(Model):
+    class Meta:
+        table_name = "jobs"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_board = _ByBoard()
+    by_status = _ByStatus()
+
+
+class BoardItem(JobsTableItem, discriminator="board"):
+    """pk BOARD#<token>, sk BOARD."""
+
+    token = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description_html = UnicodeAttribute(default="")
+    internal = BooleanAttribute(default=False)
+    api_key_sha256 = UnicodeAttribute(null=True)
+
+
+class JobItem(JobsTableItem, discriminator="job"):
+    """pk JOB#<id>, sk JOB; gsi2 JOBS#<status> / <updated_at>#<id>."""
+
+    job_id = NumberAttribute()
+    status = UnicodeAttribute()
+    body = JSONAttribute()  # the Job model as JSON; questions and pipeline nest
+    version = VersionAttribute()
+
+
+class PostingItem(JobsTableItem, discriminator="posting"):
+    """pk JOB#<id>, sk POST#<board>; gsi1 BOARD#<board> / <posted_at>#<id> while open.
+
+    Carries the listing fields so a board listing needs no read per job.
+    """
+
+    job_id = NumberAttribute()
+    board = UnicodeAttribute()
+    title = UnicodeAttribute()
+    department = UnicodeAttribute(null=True)
+    location = UnicodeAttribute(null=True)
+    employment_type = UnicodeAttribute(null=True)
+    requisition_id = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+
+class CounterItem(JobsTableItem, discriminator="counter"):
+    """pk COUNTER#<name>, sk COUNTER: hands out numeric ids (Greenhouse ids are ints)."""
+
+    value = NumberAttribute(default=0)
+
+
+# --- candidates table -------------------------------------------------------
+
+
+class _ByJob(GlobalSecondaryIndex["CandidatesTableItem"]):
+    class Meta:
+        index_name = wiring.CANDIDATES.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _ByPeriod(GlobalSecondaryIndex["CandidatesTableItem"]):
+    class Meta:
+        index_name = wiring.CANDIDATES.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class CandidatesTableItem(Model):
+    class Meta:
+        table_name = "candidates"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_job = _ByJob()
+    by_period = _ByPeriod()
+
+
+class CandidateItem(CandidatesTableItem, discriminator="candidate"):
+    """pk CAND#<id>, sk PROFILE. What the person typed; parsed fields live elsewhere."""
+
+    candidate_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # prospect | applicant
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    phone_e164 = UnicodeAttribute(null=True)
+    location = UnicodeAttribute(null=True)
+    links = ListAttribute(of=UnicodeAttribute, default=list)
+    application_count = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    became_applicant_at = UnicodeAttribute(null=True)
+
+
+class IdentityItem(CandidatesTableItem, discriminator="identity"):
+    """pk EMAIL#<normalised email>, sk IDENTITY: one person per address."""
+
+    candidate_id = UnicodeAttribute()
+
+
+class ApplicationItem(CandidatesTableItem, discriminator="application"):
+    """pk CAND#<cid>, sk APP#<app id>.
+
+    gsi1 JOB#<job> / STAGE#<stage>#<applied_at>#<app id>;
+    gsi2 APPLIED#<yyyy-mm> / <applied_at>#<app id>.
+    """
+
+    application_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    stage = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | rejected | withdrawn | hired
+    applied_at = UnicodeAttribute()
+    last_activity_at = UnicodeAttribute()
+    board = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()  # native | greenhouse
+    # Native DynamoDB maps and lists (raw, schemaless), readable in the console.
+    contact: MapAttribute[str, Any] = MapAttribute()  # contact details exactly as submitted
+    answers: MapAttribute[str, Any] = MapAttribute(default=dict)
+    educations = ListAttribute(default=list)  # type: ignore[var-annotated]
+    employments = ListAttribute(default=list)  # type: ignore[var-annotated]
+    consent: MapAttribute[str, Any] = MapAttribute(default=dict)
+    documents: MapAttribute[str, Any] = MapAttribute(default=dict)  # resume / cover_letter
+    receipt: MapAttribute[str, Any] = MapAttribute()  # the answer the careers site got
+
+
+class ApplyMarkerItem(CandidatesTableItem, discriminator="apply_marker"):
+    """pk APPLY#<job>#<cid>, sk APPLY: recognises the same person applying again."""
+
+    application_id = UnicodeAttribute()
+    applied_at = UnicodeAttribute()
+    receipt: MapAttribute[str, Any] = MapAttribute()
+
+
+class StageChangeItem(CandidatesTableItem, discriminator="stage_change"):
+    """pk CAND#<cid>, sk STAGE#<app id>#<at>; gsi2 STAGE#<yyyy-mm> / <at>#<app id>."""
+
+    application_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    from_stage = UnicodeAttribute(null=True)
+    to_stage = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+# --- self-identification table ---------------------------------------------
+
+
+class SelfIdentificationItem(Model):
+    """pk JOB#<job>, sk APP#<app id>: answers kept apart, reported only in aggregate."""
+
+    class Meta:
+        table_name = "self_identification"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    answers: MapAttribute[str, Any] = MapAttribute()
+    recorded_at = UnicodeAttribute()
+
+
+_BASES: dict[str, type[Model]] = {
+    "jobs": JobsTableItem,
+    "candidates": CandidatesTableItem,
+    "self_identification": SelfIdentificationItem,
+}
+_SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
+    "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
+    "candidates": (
+        CandidateItem,
+        IdentityItem,
+        ApplicationItem,
+        ApplyMarkerItem,
+        StageChangeItem,
+    ),
+    "self_identification": (),
+}
+
+
+def bind_tables(names: dict[str, str], region: str, host: str | None = None) -> None:
+    """Point every item class at its physical table (and endpoint, for moto)."""
+    for key, base in _BASES.items():
+        for cls in (base, *_SUBCLASSES[key]):
+            meta: Any = cls.Meta
+            meta.table_name = names[key]
+            meta.region = region
+            meta.host = host
+            cls._connection = None

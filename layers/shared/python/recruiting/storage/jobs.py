@@ -1,0 +1,181 @@
+"""Jobs, boards and board postings in the jobs table."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from recruiting.clock import iso
+from recruiting.errors import FieldError, ValidationFailed
+from recruiting.models.jobs import Board, Job
+from recruiting.storage.items import BoardItem, CounterItem, JobItem, PostingItem
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A job as a board lists it (no read of the job itself needed)."""
+
+    job_id: int
+    title: str
+    department: str | None
+    location: str | None
+    employment_type: str | None
+    requisition_id: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class PostingFilters:
+    department: str | None = None
+    location: str | None = None
+    employment_type: str | None = None
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, field: str = "cursor") -> dict[str, Any] | None:
+    """Turn a client's cursor back into a DynamoDB key, or say it is broken."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationFailed([FieldError(field, "cursor", "is not a cursor we issued")]) from exc
+    if not isinstance(key, dict) or not all(
+        isinstance(v, dict) and set(v) == {"S"} for v in key.values()
+    ):
+        raise ValidationFailed([FieldError(field, "cursor", "is not a cursor we issued")])
+    return key
+
+
+class JobRepository:
+    """Reads and writes jobs; lists a board's open postings through ``by_board``."""
+
+    def get_board(self, token: str) -> Board | None:
+        try:
+            item = BoardItem.get(f"BOARD#{token}", "BOARD")
+        except DoesNotExist:
+            return None
+        return Board(
+            token=item.token,
+            name=item.name,
+            description_html=item.description_html,
+            internal=item.internal,
+            api_key_sha256=item.api_key_sha256,
+        )
+
+    def save_board(self, board: Board) -> None:
+        BoardItem(
+            f"BOARD#{board.token}",
+            "BOARD",
+            token=board.token,
+            name=board.name,
+            description_html=board.description_html,
+            internal=board.internal,
+            api_key_sha256=board.api_key_sha256,
+        ).save()
+
+    def get_job(self, job_id: int) -> Job | None:
+        try:
+            item = JobItem.get(f"JOB#{job_id}", "JOB")
+        except DoesNotExist:
+            return None
+        return Job.model_validate(item.body)
+
+    def get_jobs(self, job_ids: list[int]) -> dict[int, Job]:
+        keys = [(f"JOB#{i}", "JOB") for i in dict.fromkeys(job_ids)]
+        return {int(item.job_id): Job.model_validate(item.body) for item in JobItem.batch_get(keys)}
+
+    def next_job_id(self) -> int:
+        """Numeric ids, as Greenhouse clients expect; an atomic counter hands them out."""
+        counter = CounterItem("COUNTER#job", "COUNTER")
+        counter.update(actions=[CounterItem.value.add(1)])
+        return 4_000_000 + int(counter.value)
+
+    def save_job(self, job: Job, connection: Connection | None = None) -> None:
+        """Write the job and its postings together; only open postings are listed."""
+        stamp = iso(job.updated_at)
+        with TransactWrite(connection=connection or Connection()) as tx:
+            tx.save(
+                JobItem(
+                    f"JOB#{job.id}",
+                    "JOB",
+                    job_id=job.id,
+                    status=job.status.value,
+                    body=job.model_dump(mode="json"),
+                    gsi2pk=f"JOBS#{job.status.value}",
+                    gsi2sk=f"{stamp}#{job.id:012d}",
+                )
+            )
+            for board in job.boards:
+                listed = job.is_open
+                tx.save(
+                    PostingItem(
+                        f"JOB#{job.id}",
+                        f"POST#{board}",
+                        job_id=job.id,
+                        board=board,
+                        title=job.title,
+                        department=job.department,
+                        location=job.location,
+                        employment_type=job.employment_type.value,
+                        requisition_id=job.requisition_id,
+                        updated_at=stamp,
+                        gsi1pk=f"BOARD#{board}" if listed else None,
+                        gsi1sk=f"{stamp}#{job.id:012d}" if listed else None,
+                    )
+                )
+
+    def list_open_postings(
+        self,
+        board: str,
+        filters: PostingFilters,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Posting], str | None]:
+        """One page of a board's open jobs, newest first, filtered by facet."""
+        condition = None
+        for attribute, wanted in (
+            (PostingItem.department, filters.department),
+            (PostingItem.location, filters.location),
+            (PostingItem.employment_type, filters.employment_type),
+        ):
+            if wanted is not None:
+                clause = attribute == wanted
+                condition = clause if condition is None else condition & clause
+        results = PostingItem.by_board.query(
+            f"BOARD#{board}",
+            filter_condition=condition,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        postings = [
+            Posting(
+                job_id=int(item.job_id),
+                title=item.title,
+                department=item.department,
+                location=item.location,
+                employment_type=item.employment_type,
+                requisition_id=item.requisition_id,
+                updated_at=item.updated_at,
+            )
+            for item in results
+            if isinstance(item, PostingItem)
+        ]
+        next_key = results.last_evaluated_key if len(postings) == limit else None
+        return postings, encode_cursor(next_key)
+
+    def count_open_postings(self, board: str) -> int:
+        return PostingItem.by_board.count(f"BOARD#{board}")

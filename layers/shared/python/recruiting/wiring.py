@@ -1,0 +1,249 @@
+"""The one declaration of what runs where.
+
+Every Lambda function, its trigger (API routes, queues, schedules), and the
+resources it touches are declared here once. The CDK stack
+(``infra/recruiting_infra``) and the local runner (``infra/recruiting_local``)
+are both built from this module, so the cloud and the laptop cannot drift.
+
+Nothing here imports AWS or CDK code: it is plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Access = Literal["read", "write", "read_write"]
+Auth = Literal["public", "recruiter"]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A global secondary index over generic string key attributes."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DynamoDB table (on-demand, PITR, KMS) with string keys."""
+
+    key: str
+    env: str  # environment variable that carries the physical table name
+    partition_key: str
+    sort_key: str | None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    env: str
+    purpose: str
+    # S3 ObjectCreated notifications under these prefixes go to `notify_queue`.
+    notify_prefixes: tuple[str, ...] = ()
+    notify_queue: str | None = None
+    # (prefix, days): objects under the prefix are deleted that many days after upload.
+    expire_prefixes: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Queue:
+    """An SQS queue; every queue has a dead-letter queue after `max_receives`."""
+
+    key: str
+    env: str
+    purpose: str
+    max_receives: int = 5
+    visibility_timeout_seconds: int = 180
+
+
+@dataclass(frozen=True)
+class Bus:
+    key: str
+    env: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Route:
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str  # API Gateway resource path, e.g. /jobs/{job_id}
+    auth: Auth = "public"
+
+
+@dataclass(frozen=True)
+class BucketAccess:
+    bucket: str
+    prefixes: tuple[str, ...]
+    access: Access
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function: a package under functions/ with a `handler` module."""
+
+    name: str
+    description: str
+    handler: str  # module.attribute relative to functions/
+    dependency_layers: tuple[str, ...]  # folder names under layers/deps/
+    routes: tuple[Route, ...] = ()
+    tables: tuple[tuple[str, Access], ...] = ()
+    buckets: tuple[BucketAccess, ...] = ()
+    publishes_to: tuple[str, ...] = ()  # event bus keys
+    consumes: tuple[str, ...] = ()  # queue keys (SQS event source)
+    sends_to: tuple[str, ...] = ()  # queue keys it may SendMessage to
+    schedules: tuple[str, ...] = ()  # EventBridge Scheduler expressions
+    sends_email: bool = False  # SES SendEmail from Deployment.sender_email
+    memory_mb: int = 512
+    timeout_seconds: int = 29
+    service: str = ""  # POWERTOOLS_SERVICE_NAME
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def attribute(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+# --- resources --------------------------------------------------------------
+
+JOBS = Table(
+    key="jobs",
+    env="JOBS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index("by_board", "gsi1pk", "gsi1sk", "open postings of a job board, newest first"),
+        Index("by_status", "gsi2pk", "gsi2sk", "jobs by status, by last update"),
+    ),
+    purpose="job boards, jobs (questions, pipeline, compliance) and board postings",
+)
+
+CANDIDATES = Table(
+    key="candidates",
+    env="CANDIDATES_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index("by_job", "gsi1pk", "gsi1sk", "applications of a job by stage and date"),
+        Index("by_period", "gsi2pk", "gsi2sk", "applications and stage changes by month"),
+    ),
+    purpose=(
+        "candidates and prospects, identity markers (email), applications, "
+        "stage history; everything about a person under one partition"
+    ),
+)
+
+SELF_IDENTIFICATION = Table(
+    key="self_identification",
+    env="SELF_ID_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    purpose="voluntary self-identification answers, apart from applications, for aggregates",
+)
+
+IDEMPOTENCY = Table(
+    key="idempotency",
+    env="IDEMPOTENCY_TABLE_NAME",
+    partition_key="id",
+    sort_key=None,
+    ttl_attribute="expiration",
+    purpose="Powertools idempotency records (Idempotency-Key header)",
+)
+
+TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, IDEMPOTENCY)
+
+RESUME_UPLOADS_QUEUE = Queue(
+    key="resume_uploads",
+    env="RESUME_UPLOADS_QUEUE_URL",
+    purpose="S3 ObjectCreated notifications for resumes and recruiter imports",
+)
+
+QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE,)
+
+RESUMES = Bucket(
+    key="resumes",
+    env="RESUME_BUCKET_NAME",
+    purpose="resumes and cover letters (applications/), direct uploads (uploads/), imports",
+    notify_prefixes=("applications/", "imports/"),
+    notify_queue="resume_uploads",
+    expire_prefixes=(("uploads/", 1),),
+)
+
+BUCKETS: tuple[Bucket, ...] = (RESUMES,)
+
+EVENTS = Bus(
+    key="events",
+    env="EVENT_BUS_NAME",
+    purpose="domain events (application.received, candidate.stage_changed, ...)",
+)
+
+BUSES: tuple[Bus, ...] = (EVENTS,)
+
+# --- functions --------------------------------------------------------------
+
+INTAKE = Function(
+    name="intake",
+    description="Careers-site API: jobs, applications, presigned resume uploads, Greenhouse routes",
+    handler="intake.handler.lambda_handler",
+    dependency_layers=("core",),
+    routes=(
+        Route("GET", "/jobs"),
+        Route("GET", "/jobs/{job_id}"),
+        Route("POST", "/jobs/{job_id}/applications"),
+        Route("POST", "/jobs/{job_id}/applications/uploads"),
+        Route("GET", "/v1/boards/{board_token}"),
+        Route("GET", "/v1/boards/{board_token}/jobs"),
+        Route("GET", "/v1/boards/{board_token}/jobs/{job_id}"),
+        Route("POST", "/v1/boards/{board_token}/jobs/{job_id}"),
+    ),
+    tables=(
+        ("jobs", "read"),
+        ("candidates", "read_write"),
+        ("self_identification", "write"),
+        ("idempotency", "read_write"),
+    ),
+    buckets=(BucketAccess("resumes", ("applications/", "uploads/"), "read_write"),),
+    publishes_to=("events",),
+    memory_mb=1024,
+    timeout_seconds=29,
+    service="intake",
+)
+
+FUNCTIONS: tuple[Function, ...] = (INTAKE,)
+
+# Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
+BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)
+
+
+def table(key: str) -> Table:
+    return next(t for t in TABLES if t.key == key)
+
+
+def queue(key: str) -> Queue:
+    return next(q for q in QUEUES if q.key == key)
+
+
+def bucket(key: str) -> Bucket:
+    return next(b for b in BUCKETS if b.key == key)
+
+
+def bus(key: str) -> Bus:
+    return next(b for b in BUSES if b.key == key)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Settings a deployment needs (CDK context or environment)."""
+
+    sender_email: str = "recruiting@example.com"
+    careers_site_origins: tuple[str, ...] = field(default_factory=tuple)
+    operators_email: str = "ops@example.com"

@@ -1,0 +1,115 @@
+"""Fixtures: moto-backed AWS, the demo organisation, and the intake API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from recruiting import wiring
+from recruiting.clock import now
+from recruiting.demo import SeededOrganisation, seed
+from recruiting.storage.items import bind_tables
+from recruiting.storage.jobs import JobRepository
+from recruiting_local.resources import provision
+from support import Api
+
+API_KEY = "demo-board-api-key"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Fresh moto AWS with every declared resource; the functions' environment set."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
+        "POWERTOOLS_SERVICE_NAME": "test",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        env = provision(prefix="test")
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        bind_tables(
+            {
+                "jobs": env[wiring.JOBS.env],
+                "candidates": env[wiring.CANDIDATES.env],
+                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
+            },
+            region="us-east-1",
+        )
+        yield env
+
+
+@pytest.fixture
+def demo(aws: dict[str, str]) -> SeededOrganisation:
+    return seed(JobRepository(), now(), api_key=API_KEY)
+
+
+@pytest.fixture
+def api(aws: dict[str, str]) -> Iterator[Api]:
+    from intake import dependencies, handler
+
+    dependencies.use(None)
+    yield Api(handler.lambda_handler)
+    dependencies.use(None)
+
+
+@dataclass
+class Store:
+    """What a person could find in AWS after a request."""
+
+    env: dict[str, str]
+
+    def items(self, table_key: str) -> list[dict[str, Any]]:
+        table = boto3.resource("dynamodb").Table(self.env[wiring.table(table_key).env])
+        # Tests may read a whole (tiny) table to prove nothing else was written.
+        return list(table.scan()["Items"])
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [i for i in self.items("candidates") if i.get("type") == kind]
+
+    def objects(self, prefix: str = "") -> dict[str, bytes]:
+        s3 = boto3.client("s3")
+        bucket = self.env[wiring.RESUMES.env]
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        return {
+            o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing
+        }
+
+
+@pytest.fixture
+def store(aws: dict[str, str]) -> Store:
+    return Store(aws)
+
+
+@pytest.fixture
+def bus_events(aws: dict[str, str]) -> Any:
+    """Everything published on the event bus, read back through an SQS target."""
+    events = boto3.client("events")
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="bus-tap")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    bus = aws[wiring.EVENTS.env]
+    events.put_rule(Name="tap", EventBusName=bus, EventPattern='{"source": ["recruiting"]}')
+    events.put_targets(Rule="tap", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+
+    def read() -> list[dict[str, Any]]:
+        import json
+
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        return [json.loads(m["Body"]) for m in messages]
+
+    return read

@@ -1,0 +1,83 @@
+"""GET /jobs and GET /jobs/{job_id}: what a careers site shows."""
+
+from __future__ import annotations
+
+
+def test_lists_the_open_jobs_of_the_default_board(api, demo):
+    # Given the demo organisation (4 open jobs, 1 internal only, 1 closed)
+    # When the careers site lists jobs
+    reply = api.get("/jobs")
+    # Then it sees the open external jobs only
+    assert reply.status == 200
+    titles = {job["title"] for job in reply.json()["jobs"]}
+    assert titles == {"Senior Backend Engineer", "Product Designer", "Robotics Intern"}
+    assert reply.json()["next_cursor"] is None
+
+
+def test_filters_by_department_location_and_employment_type(api, demo):
+    assert {j["title"] for j in api.get("/jobs", department="Engineering").json()["jobs"]} == {
+        "Senior Backend Engineer",
+        "Robotics Intern",
+    }
+    assert [j["title"] for j in api.get("/jobs", employment_type="internship").json()["jobs"]] == [
+        "Robotics Intern"
+    ]
+    assert [j["title"] for j in api.get("/jobs", location="Remote (US)").json()["jobs"]] == [
+        "Product Designer"
+    ]
+
+
+def test_pages_through_jobs_with_a_cursor(api, demo):
+    seen: list[int] = []
+    cursor = None
+    for _ in range(5):
+        query = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = api.get("/jobs", **query).json()
+        seen.extend(job["id"] for job in page["jobs"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 3
+    assert len(set(seen)) == 3
+
+
+def test_another_board_lists_its_own_jobs(api, demo):
+    titles = {j["title"] for j in api.get("/jobs", board="internal").json()["jobs"]}
+    assert titles == {"Senior Backend Engineer", "Customer Support Specialist"}
+
+
+def test_bad_listing_parameters_name_the_field(api, demo):
+    assert ("limit", "less_than_equal") in api.get("/jobs", limit=1000).field_rules()
+    assert ("cursor", "cursor") in api.get("/jobs", cursor="not-a-cursor").field_rules()
+    reply = api.get("/jobs", employment_type="forever")
+    assert reply.status == 422
+    assert {f for f, _ in reply.field_rules()} == {"employment_type"}
+
+
+def test_unknown_board_is_not_found(api, demo):
+    assert api.get("/jobs", board="nope").status == 404
+
+
+def test_a_job_shows_its_questions_consent_and_self_identification(api, demo):
+    job_id = demo.open_job_ids[0]
+    reply = api.get(f"/jobs/{job_id}")
+    assert reply.status == 200
+    job = reply.json()
+    assert job["title"] == "Senior Backend Engineer"
+    assert [q["id"] for q in job["questions"]] == [101, 102, 103, 104, 105]
+    assert job["questions"][2]["options"][0] == {"id": 1, "label": "Python", "free_form": False}
+    assert job["consent"]["requires_processing_consent"] is True
+    assert job["consent"]["retention_days"] == 365
+    assert [q["label"] for q in job["self_identification"]["questions"]] == [
+        "Gender",
+        "Which of these describe you?",
+    ]
+    assert job["apply_url"] == f"/jobs/{job_id}/applications"
+
+
+def test_closed_unknown_and_malformed_job_ids(api, demo):
+    assert api.get(f"/jobs/{demo.closed_job_id}").status == 404
+    assert api.get("/jobs/999").status == 404
+    reply = api.get("/jobs/abc")
+    assert reply.status == 422
+    assert {f for f, _ in reply.field_rules()} == {"job_id"}
