@@ -1,0 +1,121 @@
+"""``make run``: the whole system on this machine, no AWS account needed.
+
+Starts an embedded moto server, creates what the stack declares, seeds the
+demo organisation (unless SEED=0), prints how to use it, serves the API on
+http://127.0.0.1:$PORT (default 3000) and pumps queues and schedules.
+Ctrl-C stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import warnings
+from types import FrameType
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "3000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    seed_demo = os.environ.get("SEED", "1") not in ("0", "false", "no")
+
+    # moto's web server logs every request; the runner prints what matters.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    from moto.server import ThreadedMotoServer
+
+    moto_port = int(os.environ.get("MOTO_PORT", "0")) or _free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            "CAREERS_BASE_URL": f"http://{host}:{port}",
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+
+    from recruiting import wiring
+    from recruiting.clock import now
+    from recruiting.demo import seed
+    from recruiting.storage.items import bind_tables
+    from recruiting.storage.jobs import JobRepository
+
+    from recruiting_local.pump import Pump
+    from recruiting_local.resources import provision
+    from recruiting_local.server import Functions, make_server
+    from recruiting_local.tokens import ROLES, LocalIssuer
+
+    env = provision(prefix="local")
+    os.environ.update(env)
+    lines = [f"moto (embedded AWS) at {endpoint}"]
+    if seed_demo:
+        bind_tables(
+            {
+                "jobs": env[wiring.JOBS.env],
+                "candidates": env[wiring.CANDIDATES.env],
+                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
+            },
+            region="us-east-1",
+        )
+        api_key = os.environ.get("BOARD_API_KEY") or secrets.token_hex(16)
+        org = seed(JobRepository(), now(), api_key=api_key)
+        lines += [
+            f"demo boards: {', '.join(org.board_tokens)}; open jobs {list(org.open_job_ids)},"
+            f" closed job {org.closed_job_id}",
+            f"Greenhouse board API key (HTTP Basic user name): {api_key}",
+        ]
+    issuer = LocalIssuer(os.environ.get("LOCAL_JWT_SECRET"))
+    lines += [f"{role} token: {issuer.token(role)}" for role in ROLES]
+
+    functions = Functions()
+    pump = Pump(env, functions.invoke, tick_seconds=float(os.environ.get("TICK_SECONDS", "60")))
+    pump.start()
+    server = make_server(host, port, functions, issuer)
+    lines.append(
+        f"serving the API at http://{host}:{server.server_address[1]}"
+        f" (OpenAPI: /openapi.json); Ctrl-C stops"
+    )
+
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print("\n".join(lines), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        pump.stop()
+        server.server_close()
+        moto.stop()
+        print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

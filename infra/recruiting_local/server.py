@@ -1,0 +1,159 @@
+"""The local API: HTTP in, API Gateway events to the real handlers, HTTP out."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from recruiting import wiring
+
+from recruiting_local.apigw import HttpRequest, HttpResponse, from_result, match, to_event
+from recruiting_local.pump import context_for
+from recruiting_local.tokens import LocalIssuer
+
+logger = Logger(service="local-runner")
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+class Functions:
+    """Loads each function's handler once and runs one invocation at a time per
+    function, as one warm Lambda container would."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Callable[..., Any]] = {}
+        self._locks = {f.name: threading.Lock() for f in wiring.FUNCTIONS}
+
+    def handler(self, function: wiring.Function) -> Callable[..., Any]:
+        if function.name not in self._handlers:
+            module = importlib.import_module(function.module)
+            self._handlers[function.name] = getattr(module, function.attribute)
+        return self._handlers[function.name]
+
+    def invoke(self, function: wiring.Function, event: dict[str, Any]) -> Any:
+        handler = self.handler(function)
+        with self._locks[function.name]:
+            return handler(event, context_for(function))
+
+
+def openapi_document(functions: Functions) -> dict[str, Any]:
+    """The OpenAPI document of every API function's resolver, merged."""
+    document: dict[str, Any] = {}
+    for function in wiring.FUNCTIONS:
+        if not function.routes:
+            continue
+        module = importlib.import_module(function.module)
+        resolver = getattr(module, "app", None)
+        if resolver is None:
+            continue
+        schema = json.loads(
+            resolver.get_openapi_json_schema(
+                title="Recruiting API",
+                version="0.1.0",
+                description="Careers-site API (public) and recruiter API (Cognito JWT).",
+            )
+        )
+        if not document:
+            document = schema
+        else:
+            document["paths"].update(schema.get("paths", {}))
+            document.setdefault("components", {}).setdefault("schemas", {}).update(
+                schema.get("components", {}).get("schemas", {})
+            )
+    return document
+
+
+def _json(status: int, body: Any) -> HttpResponse:
+    return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(body).encode())
+
+
+def make_server(
+    host: str, port: int, functions: Functions, issuer: LocalIssuer
+) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "recruiting-local"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            logger.debug("http", extra={"line": format % args})
+
+        def _send(self, response: HttpResponse) -> None:
+            self.send_response(response.status)
+            names = set()
+            for name, value in response.headers:
+                names.add(name.lower())
+                self.send_header(name, value)
+            if "access-control-allow-origin" not in names:
+                self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self._send(_json(413, {"message": "Request Too Long"}))
+                self.close_connection = True
+                return
+            body = self.rfile.read(length) if length else b""
+            path = self.path.split("?", 1)[0]
+            if self.command == "GET" and path == "/openapi.json":
+                self._send(_json(200, openapi_document(functions)))
+                return
+            if self.command == "OPTIONS":
+                self._send(
+                    HttpResponse(
+                        204,
+                        [
+                            ("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS"),
+                            (
+                                "Access-Control-Allow-Headers",
+                                "Content-Type,Authorization,Idempotency-Key",
+                            ),
+                        ],
+                        b"",
+                    )
+                )
+                return
+            resource, params, path_known = match(self.command, path)
+            if resource is None:
+                # API Gateway's own answers for unknown resources and methods.
+                status = 403 if not path_known else 405
+                self._send(
+                    _json(
+                        status,
+                        {
+                            "message": "Missing Authentication Token"
+                            if status == 403
+                            else "Method Not Allowed"
+                        },
+                    )
+                )
+                return
+            request = HttpRequest(
+                self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+            )
+            event = to_event(request, resource, params)
+            if resource.route.auth == "recruiter":
+                claims = issuer.verify(self.headers.get("Authorization"))
+                if claims is None:
+                    self._send(_json(401, {"message": "Unauthorized"}))
+                    return
+                event["requestContext"]["authorizer"] = {"claims": claims}
+            try:
+                result = functions.invoke(resource.function, event)
+            except Exception:
+                logger.exception("function failed", extra={"function": resource.function.name})
+                self._send(_json(502, {"message": "Internal server error"}))
+                return
+            self._send(from_result(result))
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    return server

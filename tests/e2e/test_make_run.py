@@ -1,0 +1,239 @@
+"""`make run` as a person uses it: real HTTP, multipart with a PDF, presigned
+uploads to the embedded S3, Greenhouse's documented request, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from support import ROOT, basic_auth, multipart_body, sample_resume_pdf
+
+pytestmark = pytest.mark.e2e
+API_KEY = "e2e-board-key"
+
+
+@dataclass
+class Running:
+    base: str
+    moto: str
+    output: list[str]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def running() -> Iterator[Running]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "BOARD_API_KEY": API_KEY,
+        "MOTO_PORT": str(_free_port()),
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    moto = ""
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if line.startswith("moto (embedded AWS) at "):
+            moto = line.split(" at ", 1)[1].strip()
+        if line.startswith("serving the API"):
+            break
+    else:
+        pytest.fail("make run did not start:\n" + "".join(output))
+    assert moto, "".join(output)
+    try:
+        yield Running(f"http://127.0.0.1:{port}", moto, output)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            rest, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        output.append(rest)
+    # Ctrl-C stops everything cleanly
+    assert "stopped" in rest, rest
+
+
+def http(
+    method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    request = urllib.request.Request(url, data=body or None, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        data = error.read()
+        status = error.code
+    return status, (json.loads(data) if data.strip().startswith((b"{", b"[")) else data)
+
+
+def aws(running: Running, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=running.moto,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def test_prints_tokens_and_the_board_key(running):
+    text = "".join(running.output)
+    assert "recruiter token: ey" in text
+    assert API_KEY in text
+
+
+def test_lists_jobs_and_serves_openapi(running):
+    status, page = http("GET", running.base + "/jobs")
+    assert status == 200
+    assert len(page["jobs"]) == 3
+    status, document = http("GET", running.base + "/openapi.json")
+    assert status == 200
+    assert "/jobs/{job_id}/applications" in document["paths"]
+
+
+def test_applies_over_http_with_multipart_and_a_pdf(running):
+    _, page = http("GET", running.base + "/jobs?department=Engineering&employment_type=internship")
+    [intern] = page["jobs"]
+    pdf = sample_resume_pdf()
+    body, content_type = multipart_body(
+        [
+            ("first_name", "Katherine"),
+            ("last_name", "Johnson"),
+            ("email", "katherine@example.com"),
+            ("phone", "(757) 864-1000"),
+            ("resume", ("resume.pdf", pdf, "application/pdf")),
+        ]
+    )
+    status, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{intern['id']}/applications",
+        body,
+        {"Content-Type": content_type},
+    )
+    assert status == 201, receipt
+    # The resume is in the embedded S3, byte for byte
+    s3 = aws(running, "s3")
+    key = f"applications/{receipt['candidate_id']}/{receipt['application_id']}/resume.pdf"
+    assert s3.get_object(Bucket="local-resumes", Key=key)["Body"].read() == pdf
+    # And the application is stored
+    item = aws(running, "dynamodb").get_item(
+        TableName="local-candidates",
+        Key={
+            "pk": {"S": f"CAND#{receipt['candidate_id']}"},
+            "sk": {"S": f"APP#{receipt['application_id']}"},
+        },
+    )["Item"]
+    assert item["job_id"]["N"] == str(intern["id"])
+
+
+def test_a_large_resume_goes_through_a_presigned_upload(running):
+    _, page = http("GET", running.base + "/jobs?employment_type=internship")
+    job_id = page["jobs"][0]["id"]
+    pdf = sample_resume_pdf()
+    status, upload = http(
+        "POST",
+        f"{running.base}/jobs/{job_id}/applications/uploads",
+        json.dumps(
+            {"filename": "cv.pdf", "content_type": "application/pdf", "size": len(pdf)}
+        ).encode(),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 201, upload
+    form, content_type = multipart_body(
+        [*upload["fields"].items(), ("file", ("cv.pdf", pdf, "application/pdf"))]
+    )
+    status, _ = http("POST", upload["url"], form, {"Content-Type": content_type})
+    assert status in (200, 201, 204)
+    status, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{job_id}/applications",
+        json.dumps(
+            {
+                "first_name": "Mary",
+                "last_name": "Jackson",
+                "email": "mary@example.com",
+                "resume": {"upload_id": upload["upload_id"], "filename": "cv.pdf"},
+            }
+        ).encode(),
+        {"Content-Type": "application/json"},
+    )
+    assert status == 201, receipt
+    key = f"applications/{receipt['candidate_id']}/{receipt['application_id']}/resume.pdf"
+    assert aws(running, "s3").get_object(Bucket="local-resumes", Key=key)["Body"].read() == pdf
+
+
+def test_greenhouse_documented_multipart_request(running):
+    _, board = http("GET", running.base + "/v1/boards/demo/jobs")
+    job = next(j for j in board["jobs"] if j["title"] == "Robotics Intern")
+    body, content_type = multipart_body(
+        [
+            ("first_name", "Sammy"),
+            ("last_name", "McSamson"),
+            ("email", "sammy@example.com"),
+            ("phone", "3337778888"),
+            ("location", "110 5th Ave New York, NY, 10011"),
+            ("latitude", "40.7376671"),
+            ("longitude", "-73.9929196"),
+            ("resume", ("resume.pdf", sample_resume_pdf(), "application/pdf")),
+            ("educations[][school_name_id]", "5417077"),
+            ("educations[][degree_id]", "5494452"),
+            ("educations[][start_date][month]", "8"),
+            ("educations[][start_date][year]", "2012"),
+            ("employments[][company_name]", "Business Co"),
+            ("employments[][title]", "Sales Manager"),
+            ("employments[][start_date][month]", "1"),
+            ("employments[][start_date][year]", "2016"),
+            ("employments[][end_date][month]", "2"),
+            ("employments[][end_date][year]", "2018"),
+            ("employments[][current]", "false"),
+            ("mapped_url_token", "token12345"),
+            ("data_compliance[gdpr_processing_consent_given]", "true"),
+            ("data_compliance[gdpr_retention_consent_given]", "true"),
+        ]
+    )
+    status, answer = http(
+        "POST",
+        f"{running.base}/v1/boards/demo/jobs/{job['id']}",
+        body,
+        {"Content-Type": content_type, **basic_auth(API_KEY)},
+    )
+    assert (status, answer) == (200, {"success": "Candidate saved successfully"})
+
+
+def test_unknown_routes_answer_like_api_gateway(running):
+    status, body = http("GET", running.base + "/nope")
+    assert status == 403
+    assert body == {"message": "Missing Authentication Token"}
