@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import boto3
@@ -23,7 +23,7 @@ from recruiting_local.context import LocalContext
 Invoke = Callable[[wiring.Function, dict[str, Any]], Any]
 
 
-def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+def sqs_event(messages: Sequence[Mapping[str, Any]], queue_arn: str) -> dict[str, Any]:
     return {
         "Records": [
             {
