@@ -93,6 +93,7 @@ def to_event(
         body = request.body.decode("utf-8", errors="replace")
     now = time.time()
     return {
+        "version": "1.0",
         "resource": resource.route.path,
         "path": parts.path,
         "httpMethod": request.method,
@@ -115,6 +116,8 @@ def to_event(
             "accountId": "123456789012",
             "apiId": "local",
             "domainName": "127.0.0.1",
+            "domainPrefix": "local",
+            "resourceId": "local",
             "identity": {"sourceIp": request.source_ip, "userAgent": headers.get("User-Agent")},
         },
         "body": body,

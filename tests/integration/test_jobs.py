@@ -81,3 +81,24 @@ def test_closed_unknown_and_malformed_job_ids(api, demo):
     reply = api.get("/jobs/abc")
     assert reply.status == 422
     assert {f for f, _ in reply.field_rules()} == {"job_id"}
+
+
+def test_the_sample_events_drive_the_handler(api, demo):
+    import json
+
+    from recruiting_local.context import LocalContext
+    from support import EVENTS
+
+    expected = {
+        "list-jobs": 200,
+        "get-job": 200,
+        "apply-json": 201,
+        "apply-multipart": 201,
+        "request-upload": 201,
+        "greenhouse-list-jobs": 200,
+        "greenhouse-apply": 200,
+    }
+    for name, status in expected.items():
+        event = json.loads((EVENTS / "intake" / f"{name}.json").read_text())
+        result = api.handler(event, LocalContext("intake"))
+        assert result["statusCode"] == status, (name, result["body"])
