@@ -85,6 +85,14 @@ class CandidateRepository:
     def __init__(self, connection: Connection | None = None) -> None:
         self._connection = connection
 
+    @property
+    def connection(self) -> Connection:
+        # One connection (one botocore client) per container, not per write:
+        # building a client parses the service model, tens of milliseconds.
+        if self._connection is None:
+            self._connection = Connection(region=CandidateItem.Meta.region)
+        return self._connection
+
     def find_by_email(self, email: str) -> KnownPerson | None:
         try:
             identity = IdentityItem.get(f"EMAIL#{email}", "IDENTITY")
@@ -131,7 +139,7 @@ class CandidateRepository:
         pk = f"CAND#{new.candidate_id}"
         try:
             with TransactWrite(
-                connection=self._connection or Connection(), return_consumed_capacity="TOTAL"
+                connection=self.connection, return_consumed_capacity="TOTAL"
             ) as tx:
                 if new.candidate_is_new:
                     tx.save(

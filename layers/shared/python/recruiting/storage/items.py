@@ -49,6 +49,7 @@ class _ByStatus(GlobalSecondaryIndex["JobsTableItem"]):
 class JobsTableItem(Model):
     class Meta:
         table_name = "jobs"
+        region: str | None = None
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -126,6 +127,7 @@ class _ByPeriod(GlobalSecondaryIndex["CandidatesTableItem"]):
 class CandidatesTableItem(Model):
     class Meta:
         table_name = "candidates"
+        region: str | None = None
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -62,6 +62,15 @@ def decode_cursor(cursor: str | None, field: str = "cursor") -> dict[str, Any] |
 class JobRepository:
     """Reads and writes jobs; lists a board's open postings through ``by_board``."""
 
+    def __init__(self, connection: Connection | None = None) -> None:
+        self._connection = connection
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            self._connection = Connection(region=JobItem.Meta.region)
+        return self._connection
+
     def get_board(self, token: str) -> Board | None:
         try:
             item = BoardItem.get(f"BOARD#{token}", "BOARD")
@@ -103,10 +112,10 @@ class JobRepository:
         counter.update(actions=[CounterItem.value.add(1)])
         return 4_000_000 + int(counter.value)
 
-    def save_job(self, job: Job, connection: Connection | None = None) -> None:
+    def save_job(self, job: Job) -> None:
         """Write the job and its postings together; only open postings are listed."""
         stamp = iso(job.updated_at)
-        with TransactWrite(connection=connection or Connection()) as tx:
+        with TransactWrite(connection=self.connection) as tx:
             tx.save(
                 JobItem(
                     f"JOB#{job.id}",

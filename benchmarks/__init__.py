@@ -1,0 +1,2 @@
+"""`make bench`: performance figures, each printed beside a baseline measured
+in the same run (these machines are noisy; ratios travel, milliseconds don't)."""
