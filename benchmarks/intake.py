@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import botocore.client
 from moto import mock_aws
+
 from recruiting import wiring
 from recruiting.clock import now
 from recruiting.demo import seed

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from recruiting import wiring
 from recruiting.clock import now
 from recruiting.demo import SeededOrganisation, seed

@@ -19,6 +19,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from intake import dependencies
+from intake.routers import applications, greenhouse, jobs
+from intake.routers.common import IDEMPOTENCY_HEADER, json_response
 from recruiting.errors import (
     Conflict,
     DomainError,
@@ -30,10 +34,6 @@ from recruiting.errors import (
     ValidationFailed,
 )
 from recruiting.intake.forms import UnsupportedMediaType
-
-from intake import dependencies
-from intake.routers import applications, greenhouse, jobs
-from intake.routers.common import IDEMPOTENCY_HEADER, json_response
 
 logger = Logger()
 metrics = Metrics()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+
 from recruiting.models.jobs import (
     ConsentPolicy,
     EmploymentType,

@@ -60,7 +60,7 @@ def main() -> int:
     from recruiting.demo import seed
     from recruiting.storage.items import bind_tables
     from recruiting.storage.jobs import JobRepository
-
+    from recruiting_local import state
     from recruiting_local.pump import Pump
     from recruiting_local.resources import provision
     from recruiting_local.server import Functions, make_server
@@ -68,6 +68,7 @@ def main() -> int:
 
     env = provision(prefix="local")
     os.environ.update(env)
+    state.save({"endpoint": endpoint, "env": env})
     lines = [f"moto (embedded AWS) at {endpoint}"]
     if seed_demo:
         bind_tables(

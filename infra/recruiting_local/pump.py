@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import boto3
-from recruiting import wiring
 
+from recruiting import wiring
 from recruiting_local.context import LocalContext
 
 Invoke = Callable[[wiring.Function, dict[str, Any]], Any]

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import boto3
+
 from recruiting import wiring
 
 

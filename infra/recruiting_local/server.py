@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from recruiting import wiring
 
+from recruiting import wiring
 from recruiting_local.apigw import HttpRequest, HttpResponse, from_result, match, to_event
 from recruiting_local.pump import context_for
 from recruiting_local.tokens import LocalIssuer

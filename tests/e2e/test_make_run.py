@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from support import ROOT, basic_auth, multipart_body, sample_resume_pdf
 
 pytestmark = pytest.mark.e2e

@@ -6,6 +6,7 @@ import base64
 
 import boto3
 import pytest
+
 from recruiting import wiring
 from support import PNG, TINY_PDF, application, sample_resume_pdf
 

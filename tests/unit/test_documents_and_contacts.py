@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+
 from recruiting.intake.contact import PhoneRejected, normalise_phone
 from recruiting.intake.documents import DocumentKind, Rejection, identify
 from support import PNG, TINY_PDF, sample_resume_pdf

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from recruiting_local.apigw import HttpRequest, match, to_event
 from support import EVENTS, SHARED
 

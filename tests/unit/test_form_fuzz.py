@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+
 from recruiting.errors import FieldError, ValidationFailed
 from recruiting.intake import greenhouse
 from recruiting.intake.forms import field_errors, native_application

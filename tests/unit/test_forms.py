@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from recruiting.errors import MalformedRequest, ValidationFailed
 from recruiting.intake.forms import UnsupportedMediaType, UploadedPart, nest, read_body
 from support import multipart_body

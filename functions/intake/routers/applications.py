@@ -8,11 +8,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
-from recruiting.intake.forms import field_errors, native_application, read_body
-from recruiting.models.applications import ApplicationForm, UploadRequest
 
 from intake import dependencies
 from intake.routers.common import content_type, json_response, once, raw_body
+from recruiting.intake.forms import field_errors, native_application, read_body
+from recruiting.models.applications import ApplicationForm, UploadRequest
 
 router = Router()
 

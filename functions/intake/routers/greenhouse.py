@@ -18,14 +18,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
+
+from intake import dependencies
+from intake.routers.common import content_type, json_response, once, raw_body
 from recruiting.errors import Unauthorized
 from recruiting.intake import greenhouse
 from recruiting.intake.forms import field_errors, read_body
 from recruiting.models.applications import ApplicationForm
 from recruiting.models.jobs import Board
-
-from intake import dependencies
-from intake.routers.common import content_type, json_response, once, raw_body
 
 router = Router()
 BOARD_SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"

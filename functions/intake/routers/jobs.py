@@ -6,11 +6,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from recruiting.models.jobs import EmploymentType
-from recruiting.storage.jobs import PostingFilters
 
 from intake import dependencies
 from intake.views import JobPage, JobSummary, PublicJob
+from recruiting.models.jobs import EmploymentType
+from recruiting.storage.jobs import PostingFilters
 
 router = Router()
 

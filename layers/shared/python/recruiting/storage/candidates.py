@@ -138,9 +138,7 @@ class CandidateRepository:
         contact = new.contact
         pk = f"CAND#{new.candidate_id}"
         try:
-            with TransactWrite(
-                connection=self.connection, return_consumed_capacity="TOTAL"
-            ) as tx:
+            with TransactWrite(connection=self.connection, return_consumed_capacity="TOTAL") as tx:
                 if new.candidate_is_new:
                     tx.save(
                         CandidateItem(
