@@ -8,9 +8,9 @@ errors in Greenhouse's shape; every other route answers
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
@@ -19,8 +19,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from intake import dependencies
+from intake.observability import logger, metrics
 from intake.routers import applications, greenhouse, jobs
 from intake.routers.common import IDEMPOTENCY_HEADER, json_response
 from recruiting.errors import (
@@ -34,9 +36,8 @@ from recruiting.errors import (
     ValidationFailed,
 )
 from recruiting.intake.forms import UnsupportedMediaType
+from recruiting.models.applications import ApplicationForm, UploadRequest
 
-logger = Logger()
-metrics = Metrics()
 # No X-Ray SDK here: Lambda's active tracing records each invocation, and the
 # SDK would cost ~160 ms of cold start for subsegments this function does not need.
 
@@ -126,6 +127,33 @@ def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[st
     response = domain_error(Conflict("a request with this Idempotency-Key is still in progress"))
     response.headers["Retry-After"] = "1"
     return response
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, with the request bodies Powertools cannot infer
+    (the apply routes read JSON or multipart themselves)."""
+    document: dict[str, Any] = json.loads(
+        app.get_openapi_json_schema(
+            title="Recruiting careers-site API",
+            version="0.1.0",
+            description="Public routes for careers sites, and the Greenhouse Job Board API.",
+        )
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    bodies: dict[str, type[BaseModel]] = {
+        "/jobs/{job_id}/applications": ApplicationForm,
+        "/jobs/{job_id}/applications/uploads": UploadRequest,
+    }
+    for path, model in bodies.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+        ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+        content = {"application/json": {"schema": ref}}
+        if model is ApplicationForm:
+            content["multipart/form-data"] = {"schema": {"type": "object"}}
+        document["paths"][path]["post"]["requestBody"] = {"required": True, "content": content}
+    return document
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -40,30 +40,21 @@ class Functions:
             return handler(event, context_for(function))
 
 
-def openapi_document(functions: Functions) -> dict[str, Any]:
-    """The OpenAPI document of every API function's resolver, merged."""
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI documents of every API function, merged into one."""
     document: dict[str, Any] = {}
     for function in wiring.FUNCTIONS:
         if not function.routes:
             continue
         module = importlib.import_module(function.module)
-        resolver = getattr(module, "app", None)
-        if resolver is None:
-            continue
-        schema = json.loads(
-            resolver.get_openapi_json_schema(
-                title="Recruiting API",
-                version="0.1.0",
-                description="Careers-site API (public) and recruiter API (Cognito JWT).",
-            )
-        )
+        schema: dict[str, Any] = module.openapi_document()
         if not document:
             document = schema
-        else:
-            document["paths"].update(schema.get("paths", {}))
-            document.setdefault("components", {}).setdefault("schemas", {}).update(
-                schema.get("components", {}).get("schemas", {})
-            )
+            continue
+        document["paths"].update(schema.get("paths", {}))
+        document.setdefault("components", {}).setdefault("schemas", {}).update(
+            schema.get("components", {}).get("schemas", {})
+        )
     return document
 
 
@@ -102,7 +93,7 @@ def make_server(
             body = self.rfile.read(length) if length else b""
             path = self.path.split("?", 1)[0]
             if self.command == "GET" and path == "/openapi.json":
-                self._send(_json(200, openapi_document(functions)))
+                self._send(_json(200, openapi_document()))
                 return
             if self.command == "OPTIONS":
                 self._send(

@@ -102,3 +102,17 @@ def test_the_sample_events_drive_the_handler(api, demo):
         event = json.loads((EVENTS / "intake" / f"{name}.json").read_text())
         result = api.handler(event, LocalContext("intake"))
         assert result["statusCode"] == status, (name, result["body"])
+
+
+def test_the_openapi_document_describes_every_route_and_the_application_form(aws):
+    from intake.handler import openapi_document
+    from recruiting import wiring
+
+    document = openapi_document()
+    declared = {(r.method.lower(), r.path) for r in wiring.INTAKE.routes}
+    documented = {(m, p) for p, ops in document["paths"].items() for m in ops}
+    assert declared <= documented
+    body = document["paths"]["/jobs/{job_id}/applications"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["$ref"].endswith("/ApplicationForm")
+    form = document["components"]["schemas"]["ApplicationForm"]
+    assert set(form["required"]) == {"first_name", "last_name", "email"}

@@ -10,9 +10,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import ValidationError
 
 from intake import dependencies
+from intake.observability import metrics
 from intake.routers.common import content_type, json_response, once, raw_body
 from recruiting.intake.forms import field_errors, native_application, read_body
-from recruiting.models.applications import ApplicationForm, UploadRequest
+from recruiting.models.applications import (
+    ApplicationForm,
+    ApplicationReceipt,
+    PresignedUpload,
+    UploadRequest,
+)
 
 router = Router()
 
@@ -27,7 +33,12 @@ router = Router()
         "by the same person to the same job returns the original receipt."
     ),
     tags=["Careers site"],
-    responses={201: {"description": "Application received (or replayed)"}},
+    responses={
+        201: {
+            "description": "Application received, or the original receipt of a repeat",
+            "content": {"application/json": {"model": ApplicationReceipt}},
+        }
+    },
 )
 def apply(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
     deps = dependencies.get()
@@ -44,8 +55,12 @@ def apply(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
         return {"receipt": outcome.receipt.model_dump(mode="json"), "created": outcome.created}
 
     result, replayed = once(event, f"native#{job_id}", body, action)
+    repeated = replayed or not result["created"]
+    metrics.add_metric(
+        name="RepeatedApplications" if repeated else "ApplicationsReceived", unit="Count", value=1
+    )
     headers = {"Location": f"/jobs/{job_id}/applications/{result['receipt']['application_id']}"}
-    if replayed or not result["created"]:
+    if repeated:
         headers["Idempotent-Replayed"] = "true"
     return json_response(201, result["receipt"], headers)
 
@@ -54,6 +69,12 @@ def apply(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
     "/jobs/<job_id>/applications/uploads",
     summary="A presigned S3 POST for a resume too large for a request body",
     tags=["Careers site"],
+    responses={
+        201: {
+            "description": "Where and how to upload, for 5 minutes",
+            "content": {"application/json": {"model": PresignedUpload}},
+        }
+    },
 )
 def create_upload(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
     deps = dependencies.get()

@@ -20,6 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
 
 from intake import dependencies
+from intake.observability import metrics
 from intake.routers.common import content_type, json_response, once, raw_body
 from recruiting.errors import Unauthorized
 from recruiting.intake import greenhouse
@@ -108,5 +109,9 @@ def apply(
         )
         return {"receipt": outcome.receipt.model_dump(mode="json"), "created": outcome.created}
 
-    once(event, f"greenhouse#{board_token}#{job_id}", body, action)
+    result, replayed = once(event, f"greenhouse#{board_token}#{job_id}", body, action)
+    repeated = replayed or not result["created"]
+    metrics.add_metric(
+        name="RepeatedApplications" if repeated else "ApplicationsReceived", unit="Count", value=1
+    )
     return json_response(200, {"success": "Candidate saved successfully"})
