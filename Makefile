@@ -48,3 +48,6 @@ clean: ## Remove build output and environments
 	rm -rf .venv $(TOOLS) build cdk.out .mypy_cache .ruff_cache .pytest_cache
 
 -include infra/infra.mk
+
+# The infrastructure targets need the environment first.
+layers synth deploy cdk-diff cdk-bootstrap: install

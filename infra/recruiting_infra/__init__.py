@@ -1,0 +1,1 @@
+"""The AWS CDK stack of the recruiting platform, generated from ``recruiting.wiring``."""

@@ -1,0 +1,1 @@
+"""Tests of the CDK stack (marked infra): synthesized once per run."""

@@ -1,0 +1,98 @@
+"""SQS and EventBridge: every queue has a DLQ with an alarm; buses are archived."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruiting import wiring
+
+pytestmark = pytest.mark.infra
+
+DECLARED = [pytest.param(q, id=q.key) for q in wiring.QUEUES]
+
+
+@pytest.mark.parametrize("declared", DECLARED)
+def test_queue_moves_poison_messages_to_its_dead_letter_queue(synthesized, declared):
+    # Given a declared queue
+    messaging = synthesized.stack.messaging
+    props = synthesized.properties(messaging.queues[declared.key])
+    # Then after the declared number of receives a message goes to its DLQ
+    dlq = synthesized.logical_id(messaging.dead_letter_queues[declared.key])
+    assert props["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
+        "maxReceiveCount": declared.max_receives,
+    }
+    assert props["VisibilityTimeout"] == declared.visibility_timeout_seconds
+
+
+def test_every_queue_is_kms_encrypted_and_refuses_requests_without_tls(synthesized):
+    # Given every queue of the stack (dead-letter queues included)
+    queues = synthesized.of_type("AWS::SQS::Queue")
+    policies = synthesized.of_type("AWS::SQS::QueuePolicy").values()
+    for logical_id, queue in queues.items():
+        # Then it is encrypted with a customer-managed key
+        assert "Fn::GetAtt" in queue["Properties"]["KmsMasterKeyId"]
+        # And its policy denies requests without TLS
+        assert any(
+            {"Ref": logical_id} in p["Properties"]["Queues"]
+            and any(
+                s["Effect"] == "Deny"
+                and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                for s in p["Properties"]["PolicyDocument"]["Statement"]
+            )
+            for p in policies
+        ), logical_id
+
+
+def test_every_dead_letter_queue_alarms_the_operators(synthesized):
+    # Given the dead-letter queues and the operators' topic
+    dead_letter_ids = {
+        synthesized.logical_id(q) for q in synthesized.stack.messaging.dead_letter_queues.values()
+    }
+    topic = {"Ref": synthesized.logical_id(synthesized.stack.alarms.topic)}
+    # When the alarms are read
+    alarmed = {
+        alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        and alarm["Properties"]["Threshold"] == 0
+        and alarm["Properties"]["ComparisonOperator"] == "GreaterThanThreshold"
+        and topic in alarm["Properties"]["AlarmActions"]
+    }
+    # Then each DLQ raises an alarm on its first message
+    assert dead_letter_ids <= alarmed
+
+
+def test_operators_topic_is_encrypted_tls_only_and_emails_the_operators(synthesized):
+    # Given the alarm topic
+    topic = synthesized.stack.alarms.topic
+    topic_id = synthesized.logical_id(topic)
+    props = synthesized.properties(topic)
+    # Then it is KMS-encrypted, denies non-TLS publishing and emails the operators
+    assert "Fn::GetAtt" in props["KmsMasterKeyId"]
+    (policy,) = [
+        p
+        for p in synthesized.of_type("AWS::SNS::TopicPolicy").values()
+        if {"Ref": topic_id} in p["Properties"]["Topics"]
+    ]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    (subscription,) = synthesized.of_type("AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert subscription["Properties"]["Endpoint"] == "ops@acme.example"
+
+
+@pytest.mark.parametrize("declared", [pytest.param(b, id=b.key) for b in wiring.BUSES])
+def test_bus_archives_its_events_for_replay(synthesized, declared):
+    # Given a declared event bus
+    bus_id = synthesized.logical_id(synthesized.stack.messaging.buses[declared.key])
+    # When the archives are read
+    archives = [
+        a["Properties"]
+        for a in synthesized.of_type("AWS::Events::Archive").values()
+        if a["Properties"]["SourceArn"] == {"Fn::GetAtt": [bus_id, "Arn"]}
+    ]
+    # Then its events are archived for 90 days
+    assert [a["RetentionDays"] for a in archives] == [90]
