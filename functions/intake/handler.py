@@ -42,6 +42,8 @@ from recruiting.models.applications import ApplicationForm, UploadRequest
 # SDK would cost ~160 ms of cold start for subsegments this function does not need.
 
 app = APIGatewayRestResolver(enable_validation=True)
+
+
 app.include_router(jobs.router)
 app.include_router(applications.router)
 app.include_router(greenhouse.router)
@@ -159,5 +161,25 @@ def openapi_document() -> dict[str, Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    dependencies.get().idempotency.register_context(context)
-    return app.resolve(event, context)
+    deps = dependencies.get()
+    deps.idempotency.register_context(context)
+    return with_cors(event, app.resolve(event, context), deps.settings.careers_site_origins)
+
+
+def with_cors(
+    event: dict[str, Any], result: dict[str, Any], origins: tuple[str, ...]
+) -> dict[str, Any]:
+    """CORS for the careers sites named in the settings, on every answer, errors
+    included (API Gateway answers the preflight; a browser needs the header on
+    the actual response too, or it cannot read a 422's field errors)."""
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    origin = headers.get("origin")
+    extra = {"Vary": "Origin"}
+    if origin and origin in origins:
+        extra["Access-Control-Allow-Origin"] = origin
+        extra["Access-Control-Expose-Headers"] = "Location,Idempotent-Replayed"
+    result["headers"] = {**(result.get("headers") or {}), **extra}
+    if "multiValueHeaders" in result:
+        for name in extra:
+            result["multiValueHeaders"].pop(name, None)
+    return result

@@ -116,3 +116,26 @@ def test_the_openapi_document_describes_every_route_and_the_application_form(aws
     assert body["content"]["application/json"]["schema"]["$ref"].endswith("/ApplicationForm")
     form = document["components"]["schemas"]["ApplicationForm"]
     assert set(form["required"]) == {"first_name", "last_name", "email"}
+
+
+def test_careers_site_origins_get_cors_headers_and_others_do_not(api, demo, monkeypatch):
+    monkeypatch.setenv(
+        "CAREERS_SITE_ORIGINS", "https://careers.example.com, https://jobs.example.com"
+    )
+    allowed = api.request("GET", "/jobs", headers={"Origin": "https://jobs.example.com"})
+    assert allowed.headers["access-control-allow-origin"] == "https://jobs.example.com"
+    other = api.request("GET", "/jobs", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    assert other.headers["vary"] == "Origin"
+
+
+def test_refusals_carry_cors_headers_so_careers_sites_can_show_them(api, demo, monkeypatch):
+    monkeypatch.setenv("CAREERS_SITE_ORIGINS", "https://careers.example.com")
+    reply = api.request(
+        "POST",
+        f"/jobs/{demo.open_job_ids[0]}/applications",
+        b"{}",
+        {"Origin": "https://careers.example.com", "Content-Type": "application/json"},
+    )
+    assert reply.status == 422
+    assert reply.headers["access-control-allow-origin"] == "https://careers.example.com"

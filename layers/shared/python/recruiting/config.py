@@ -28,6 +28,8 @@ class Settings(BaseModel):
     region: str = "us-east-1"
     # Where careers-site links point; used for absolute_url in job listings.
     careers_base_url: str = "https://careers.example.com"
+    # Origins (scheme://host[:port]) whose browsers may call the public API.
+    careers_site_origins: tuple[str, ...] = ()
     # The board that GET /jobs lists when no board is named.
     default_board: str = "demo"
     default_phone_region: str = "US"
@@ -42,7 +44,7 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, str] = {
+        values: dict[str, object] = {
             "jobs_table": env.get(wiring.JOBS.env, ""),
             "candidates_table": env.get(wiring.CANDIDATES.env, ""),
             "self_id_table": env.get(wiring.SELF_IDENTIFICATION.env, ""),
@@ -62,6 +64,8 @@ class Settings(BaseModel):
             "upload_url_ttl_seconds": "UPLOAD_URL_TTL_SECONDS",
         }
         values.update({field: env[var] for field, var in optional.items() if var in env})
+        origins = env.get("CAREERS_SITE_ORIGINS", "")
+        values["careers_site_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
         missing = [k for k in ("jobs_table", "candidates_table", "resume_bucket") if not values[k]]
         if missing:
             raise RuntimeError(f"missing settings: {', '.join(missing)}")
