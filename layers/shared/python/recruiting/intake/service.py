@@ -272,7 +272,7 @@ class IntakeService:
             consent={
                 **form.consent.model_dump(),
                 "policy_version": job.consent.policy_version,
-                "given_at": clock.iso(now),
+                "recorded_at": clock.iso(now),
             },
             documents=document_records,
             receipt=receipt.model_dump(mode="json"),
