@@ -12,7 +12,7 @@ import time
 from recruiting import wiring
 
 BASELINE = "import boto3; boto3.client('s3', region_name='us-east-1')"
-RUNS = 7
+RUNS = 15
 TARGET = 1.3
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 _ALLOWED = re.compile(r"^[0-9+().\-\s/]*(?:(?:ext\.?|x|#)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 
@@ -21,6 +19,9 @@ def normalise_phone(raw: str, default_region: str) -> str | None:
     digits = re.sub(r"\D", "", raw)
     if not _ALLOWED.match(raw) or not 4 <= len(digits) <= 20:
         raise PhoneRejected("is not a phone number (digits, spaces, + ( ) - . and an extension)")
+    # Imported on first use: the metadata costs cold start for every request.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import multipart
 from pydantic import ValidationError
 
 from recruiting.errors import DomainError, FieldError, MalformedRequest, ValidationFailed
@@ -105,6 +104,8 @@ def nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _boundary(content_type: str) -> str:
+    import multipart
+
     _, options = multipart.parse_options_header(content_type)
     boundary = options.get("boundary")
     if not boundary:
@@ -113,6 +114,8 @@ def _boundary(content_type: str) -> str:
 
 
 def _multipart_pairs(body: bytes, content_type: str, max_part_bytes: int) -> list[tuple[str, Any]]:
+    import multipart  # only multipart requests pay for the parser
+
     parser = multipart.MultipartParser(
         io.BytesIO(body),
         _boundary(content_type),
