@@ -16,7 +16,7 @@ from recruiting.demo import SeededOrganisation, seed
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
 from recruiting_local.resources import provision
-from support import Api
+from support import Api, RecruiterApi
 
 API_KEY = "demo-board-api-key"
 
@@ -63,6 +63,16 @@ def api(aws: dict[str, str]) -> Iterator[Api]:
 
     dependencies.use(None)
     yield Api(handler.lambda_handler)
+    dependencies.use(None)
+
+
+@pytest.fixture
+def ats(aws: dict[str, str]) -> Iterator[Any]:
+    """The recruiter API; ``ats.as_role("recruiter")`` calls it with that role's claims."""
+    from recruiter import dependencies, handler
+
+    dependencies.use(None)
+    yield RecruiterApi(handler.lambda_handler)
     dependencies.use(None)
 
 

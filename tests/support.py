@@ -128,3 +128,40 @@ def application(**overrides: Any) -> dict[str, Any]:
     }
     payload.update(overrides)
     return payload
+
+
+class RecruiterApi(Api):
+    """Calls the recruiter handler as API Gateway does after the Cognito
+    authorizer: the token's claims in ``requestContext.authorizer.claims``."""
+
+    def __init__(self, handler: Any) -> None:
+        super().__init__(handler)
+        self.claims: dict[str, Any] | None = None
+
+    def as_role(self, role: str, user_id: str | None = None) -> RecruiterApi:
+        caller = RecruiterApi(self.handler)
+        # REST API authorizers pass every claim as a string.
+        caller.claims = {"sub": user_id or f"local-{role}", "cognito:groups": role}
+        return caller
+
+    def request(
+        self,
+        method: str,
+        target: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        request = HttpRequest(method, target, list((headers or {}).items()), body)
+        resource, params, _ = match(method, target.split("?", 1)[0])
+        assert resource is not None, f"no route for {method} {target}"
+        event = to_event(request, resource, params)
+        if self.claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": self.claims}
+        result = self.handler(event, LocalContext(resource.function.name))
+        response = from_result(result)
+        return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
+
+    def patch_json(self, target: str, payload: Any) -> Reply:
+        return self.request(
+            "PATCH", target, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )

@@ -30,12 +30,11 @@ from recruiting.errors import (
     DomainError,
     FieldError,
     JobClosed,
-    MalformedRequest,
     NotFound,
     Unauthorized,
     ValidationFailed,
 )
-from recruiting.intake.forms import UnsupportedMediaType
+from recruiting.http import error_body, from_request_validation, status_of
 from recruiting.models.applications import ApplicationForm, UploadRequest
 
 # No X-Ray SDK here: Lambda's active tracing records each invocation, and the
@@ -47,16 +46,6 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(jobs.router)
 app.include_router(applications.router)
 app.include_router(greenhouse.router)
-
-_STATUS: dict[type[DomainError], int] = {
-    ValidationFailed: 422,
-    MalformedRequest: 400,
-    UnsupportedMediaType: 415,
-    NotFound: 404,
-    JobClosed: 410,
-    Unauthorized: 401,
-    Conflict: 409,
-}
 
 
 def _is_greenhouse() -> bool:
@@ -82,7 +71,7 @@ def _greenhouse_error(error: DomainError, status: int, errors: list[FieldError])
 
 @app.exception_handler(DomainError)
 def domain_error(error: DomainError) -> Response[str]:
-    status = next((_STATUS[k] for k in type(error).__mro__ if k in _STATUS), 400)
+    status = status_of(error)
     errors = error.errors if isinstance(error, ValidationFailed) else []
     logger.info(
         "request refused",
@@ -91,22 +80,13 @@ def domain_error(error: DomainError) -> Response[str]:
     metrics.add_metric(name="RequestsRefused", unit="Count", value=1)
     if _is_greenhouse():
         return _greenhouse_error(error, status, errors)
-    body: dict[str, Any] = {"error": error.code, "message": error.message}
-    if errors:
-        body["errors"] = [e.as_dict() for e in errors]
     headers = {"WWW-Authenticate": "Basic"} if status == 401 else None
-    return json_response(status, body, headers)
+    return json_response(status, error_body(error), headers)
 
 
 @app.exception_handler(RequestValidationError)
 def request_validation_error(error: RequestValidationError) -> Response[str]:
-    errors = []
-    for item in error.errors():
-        location = [str(p) for p in item.get("loc", ())]
-        # Powertools reports ("path"|"query"|"body", name, ...); the name is what a client sent.
-        field = ".".join(location[1:]) or ".".join(location) or "request"
-        errors.append(FieldError(field, str(item.get("type", "invalid")), str(item.get("msg", ""))))
-    return domain_error(ValidationFailed(errors))
+    return domain_error(from_request_validation(list(error.errors())))
 
 
 @app.exception_handler(IdempotencyValidationError)

@@ -52,9 +52,8 @@ def openapi_document() -> dict[str, Any]:
             document = schema
             continue
         document["paths"].update(schema.get("paths", {}))
-        document.setdefault("components", {}).setdefault("schemas", {}).update(
-            schema.get("components", {}).get("schemas", {})
-        )
+        for section, entries in schema.get("components", {}).items():
+            document.setdefault("components", {}).setdefault(section, {}).update(entries)
     return document
 
 

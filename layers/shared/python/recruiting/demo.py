@@ -90,7 +90,13 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
             api_key_sha256=key_hash,
         )
     )
-    open_fields = {"status": JobStatus.OPEN, "opened_at": now}
+    # The printed local tokens are these people (sub local-<role>).
+    open_fields = {
+        "status": JobStatus.OPEN,
+        "opened_at": now,
+        "recruiter_id": "local-recruiter",
+        "hiring_manager_id": "local-hiring_manager",
+    }
     backend = _job(
         repo,
         now,
@@ -157,7 +163,7 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
             Question(id=201, label="Portfolio link", type=QuestionType.SHORT_TEXT, required=True),
         ),
         self_identification=SELF_ID,
-        **open_fields,
+        **{**open_fields, "hiring_manager_id": "another-hiring-manager"},
     )
     intern = _job(
         repo,

@@ -46,6 +46,10 @@ class MalformedRequest(DomainError):
     code = "malformed_request"
 
 
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
 class NotFound(DomainError):
     code = "not_found"
 
@@ -62,3 +66,13 @@ class Unauthorized(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class Forbidden(DomainError):
+    """The caller is known but their role does not allow this."""
+
+    code = "forbidden"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"

@@ -135,6 +135,7 @@ CANDIDATES = Table(
     indexes=(
         Index("by_job", "gsi1pk", "gsi1sk", "applications of a job by stage and date"),
         Index("by_period", "gsi2pk", "gsi2sk", "applications and stage changes by month"),
+        Index("by_activity", "gsi3pk", "gsi3sk", "a job stage's applications by last activity"),
     ),
     purpose=(
         "candidates and prospects, identity markers (email), applications, "
@@ -218,7 +219,48 @@ INTAKE = Function(
     service="intake",
 )
 
-FUNCTIONS: tuple[Function, ...] = (INTAKE,)
+RECRUITER = Function(
+    name="recruiter",
+    description="Recruiter API (Cognito JWT): jobs, pipelines, applications, candidate profiles",
+    handler="recruiter.handler.lambda_handler",
+    dependency_layers=("core",),
+    routes=(
+        Route("GET", "/ats/jobs", "recruiter"),
+        Route("POST", "/ats/jobs", "recruiter"),
+        Route("GET", "/ats/jobs/{job_id}", "recruiter"),
+        Route("PATCH", "/ats/jobs/{job_id}", "recruiter"),
+        Route("POST", "/ats/jobs/{job_id}/open", "recruiter"),
+        Route("POST", "/ats/jobs/{job_id}/close", "recruiter"),
+        Route("GET", "/ats/jobs/{job_id}/applications", "recruiter"),
+        Route("GET", "/ats/candidates/{candidate_id}", "recruiter"),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/moves",
+            "recruiter",
+        ),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/reject",
+            "recruiter",
+        ),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/withdraw",
+            "recruiter",
+        ),
+        Route(
+            "POST", "/ats/candidates/{candidate_id}/applications/{application_id}/hire", "recruiter"
+        ),
+    ),
+    tables=(("jobs", "read_write"), ("candidates", "read_write")),
+    buckets=(BucketAccess("resumes", ("applications/",), "read"),),
+    publishes_to=("events",),
+    memory_mb=1024,
+    timeout_seconds=29,
+    service="recruiter",
+)
+
+FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER)
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
 BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)

@@ -18,11 +18,14 @@ from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-from recruiting.errors import DomainError, FieldError, MalformedRequest, ValidationFailed
+from recruiting.errors import (
+    FieldError,
+    MalformedRequest,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
-
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
+__all__ = ["UnsupportedMediaType", "UploadedPart", "nest", "read_body"]
 
 
 @dataclass(frozen=True)

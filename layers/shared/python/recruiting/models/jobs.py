@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -87,11 +88,31 @@ class SelfIdQuestion(BaseModel):
     options: tuple[AnswerOption, ...]
 
 
-class Stage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class AutomationKind(StrEnum):
+    EMAIL = "email"  # a templated e-mail to the candidate
+    TASK = "task"  # a task for a role on the job (recruiter, hiring manager)
+    SCORECARD = "scorecard"  # ask the job's interviewers for a scorecard
+    ASSESSMENT = "assessment"  # send the candidate an assessment link
 
-    id: str
-    name: str
+
+class Automation(BaseModel):
+    """Something that happens once each time an application enters a stage."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: AutomationKind
+    title: str = Field(default="", max_length=200)  # task title, e-mail subject
+    template: str = Field(default="", max_length=20_000)  # e-mail body (Jinja, autoescaped)
+    role: str | None = Field(default=None, pattern=r"^(recruiter|hiring_manager)$")
+    url: str | None = Field(default=None, max_length=2000)  # assessment link
+
+
+class Stage(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    name: str = Field(min_length=1, max_length=100)
+    on_enter: tuple[Automation, ...] = ()
 
 
 DEFAULT_PIPELINE: tuple[Stage, ...] = (
@@ -126,12 +147,59 @@ class Job(BaseModel):
     updated_at: datetime
     opened_at: datetime | None = None
 
+    @model_validator(mode="after")
+    def _pipeline_is_usable(self) -> Job:
+        ids = [stage.id for stage in self.pipeline]
+        if len(ids) < 2:
+            raise ValueError("a pipeline needs at least two stages (applied ... hired)")
+        if len(set(ids)) != len(ids):
+            raise ValueError("stage ids must be unique")
+        question_ids = [q.id for q in self.questions]
+        if len(set(question_ids)) != len(question_ids):
+            raise ValueError("question ids must be unique")
+        return self
+
     @property
     def is_open(self) -> bool:
         return self.status is JobStatus.OPEN
 
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.pipeline if s.id == stage_id), None)
+
+    @property
+    def final_stage(self) -> Stage:
+        """Reached only by hiring (which needs a start date)."""
+        return self.pipeline[-1]
+
     def question(self, question_id: int) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+
+class JobFields(BaseModel):
+    """What a recruiter sets on a job; every field optional in an edit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    boards: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")], ...] | None = None
+    department: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    employment_type: EmploymentType | None = None
+    job_function: str | None = Field(default=None, max_length=200)
+    description_html: str | None = Field(default=None, max_length=100_000)
+    requisition_id: str | None = Field(default=None, max_length=100)
+    recruiter_id: str | None = Field(default=None, max_length=200)
+    hiring_manager_id: str | None = Field(default=None, max_length=200)
+    questions: tuple[Question, ...] | None = None
+    consent: ConsentPolicy | None = None
+    self_identification: tuple[SelfIdQuestion, ...] | None = None
+    pipeline: tuple[Stage, ...] | None = None
+
+
+class NewJob(JobFields):
+    """Create a job (a draft until it is opened)."""
+
+    title: str = Field(min_length=1, max_length=200)
 
 
 class Board(BaseModel):

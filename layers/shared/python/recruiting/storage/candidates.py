@@ -22,10 +22,12 @@ from recruiting.storage.items import (
     ApplicationItem,
     ApplyMarkerItem,
     CandidateItem,
+    CandidatesTableItem,
     IdentityItem,
     SelfIdentificationItem,
     StageChangeItem,
 )
+from recruiting.storage.jobs import decode_cursor, encode_cursor
 
 
 class WriteConflict(Exception):
@@ -214,6 +216,9 @@ class CandidateRepository:
                         gsi1sk=f"STAGE#{new.first_stage}#{at}#{new.application_id}",
                         gsi2pk=f"APPLIED#{month(new.applied_at)}",
                         gsi2sk=f"{at}#{new.application_id}",
+                        gsi3pk=f"JOB#{new.job_id}#STAGE#{new.first_stage}",
+                        gsi3sk=f"{at}#{new.application_id}",
+                        version=1,
                     ),
                     condition=ApplicationItem.pk.does_not_exist(),
                 )
@@ -240,6 +245,7 @@ class CandidateRepository:
                         to_stage=new.first_stage,
                         actor="candidate",
                         at=at,
+                        kind="applied",
                         gsi2pk=f"STAGE#{month(new.applied_at)}",
                         gsi2sk=f"{at}#{new.application_id}",
                     )
@@ -258,5 +264,126 @@ class CandidateRepository:
                 reason is not None and reason.code == "ConditionalCheckFailed"
                 for reason in exc.cancellation_reasons
             ):
+                raise WriteConflict(str(exc)) from exc
+            raise
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """One change of an application's stage or status, as the recruiter asked."""
+
+    to_stage: str
+    status: str  # active | rejected | withdrawn | hired
+    kind: str  # move | reject | withdraw | hire
+    actor: str
+    at: datetime
+    reason: str | None = None
+    outcome: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    items: list[ApplicationItem]
+    cursor: str | None
+
+
+class ApplicationRepository(CandidateRepository):
+    """The recruiter side: a person's partition, a job's applications, stage moves."""
+
+    def partition(self, candidate_id: str) -> list[Any]:
+        """Everything stored under the person, in key order (profile view)."""
+        return list(CandidatesTableItem.query(f"CAND#{candidate_id}"))
+
+    def list_for_job(
+        self,
+        job_id: int,
+        stage: str | None,
+        by_activity: bool,
+        limit: int,
+        cursor: str | None,
+        source: str | None = None,
+        status: str | None = None,
+    ) -> ApplicationPage:
+        condition = None
+        for attribute, wanted in (
+            (ApplicationItem.source, source),
+            (ApplicationItem.status, status),
+        ):
+            if wanted is not None:
+                clause = attribute == wanted
+                condition = clause if condition is None else condition & clause
+        start = decode_cursor(cursor)
+        if by_activity:
+            if stage is None:
+                raise ValueError("sorting by activity needs a stage")
+            results = ApplicationItem.by_activity.query(
+                f"JOB#{job_id}#STAGE#{stage}",
+                filter_condition=condition,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=start,
+            )
+        else:
+            prefix = f"STAGE#{stage}#" if stage else "STAGE#"
+            results = ApplicationItem.by_job.query(
+                f"JOB#{job_id}",
+                ApplicationItem.gsi1sk.startswith(prefix),
+                filter_condition=condition,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=start,
+            )
+        items = [item for item in results if isinstance(item, ApplicationItem)]
+        next_key = results.last_evaluated_key if len(items) == limit else None
+        return ApplicationPage(items, encode_cursor(next_key))
+
+    def record_move(self, application: ApplicationItem, move: StageMove) -> None:
+        """Move the application and record the change, if nobody moved it first."""
+        at = iso(move.at)
+        app_id = application.application_id
+        version = int(application.version)
+        try:
+            with TransactWrite(connection=self.connection) as tx:
+                tx.update(
+                    ApplicationItem(application.pk, application.sk),
+                    actions=[
+                        ApplicationItem.stage.set(move.to_stage),
+                        ApplicationItem.status.set(move.status),
+                        ApplicationItem.last_activity_at.set(at),
+                        ApplicationItem.version.set(version + 1),
+                        ApplicationItem.gsi1sk.set(
+                            f"STAGE#{move.to_stage}#{application.applied_at}#{app_id}"
+                        ),
+                        ApplicationItem.gsi3pk.set(
+                            f"JOB#{int(application.job_id)}#STAGE#{move.to_stage}"
+                        ),
+                        ApplicationItem.gsi3sk.set(f"{at}#{app_id}"),
+                        *(
+                            [ApplicationItem.outcome.set(move.outcome)]
+                            if move.outcome is not None
+                            else []
+                        ),
+                    ],
+                    condition=ApplicationItem.version == version,
+                )
+                tx.save(
+                    StageChangeItem(
+                        application.pk,
+                        f"STAGE#{app_id}#{at}",
+                        application_id=app_id,
+                        job_id=int(application.job_id),
+                        from_stage=application.stage,
+                        to_stage=move.to_stage,
+                        actor=move.actor,
+                        at=at,
+                        kind=move.kind,
+                        reason=move.reason,
+                        gsi2pk=f"STAGE#{month(move.at)}",
+                        gsi2sk=f"{at}#{app_id}",
+                    ),
+                    condition=StageChangeItem.pk.does_not_exist(),
+                )
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
                 raise WriteConflict(str(exc)) from exc
             raise

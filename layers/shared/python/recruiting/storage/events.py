@@ -47,3 +47,11 @@ class EventPublisher:
         if response.get("FailedEntryCount"):
             entry = response["Entries"][0]
             raise EventPublishFailed(f"{entry.get('ErrorCode')}: {entry.get('ErrorMessage')}")
+
+    def announce(self, detail_type: str, detail: dict[str, Any]) -> None:
+        """Publish after a committed change: a failure is logged, never raised,
+        because the change itself has happened (see docs/intake.md, known gap)."""
+        try:
+            self.publish(detail_type, detail)
+        except Exception:
+            logger.exception("event not published", extra={"detail_type": detail_type})

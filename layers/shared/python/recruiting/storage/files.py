@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 from botocore.config import Config
@@ -80,3 +81,16 @@ class ResumeStore:
             ExpiresIn=expires_in,
         )
         return post
+
+    def download_url(self, key: str, expires_in: int, filename: str | None = None) -> str:
+        """A short-lived GET link; the file downloads under its original name."""
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if filename:
+            # RFC 6266/5987: any name, in UTF-8, without breaking the header.
+            params["ResponseContentDisposition"] = (
+                f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+            )
+        url: str = self.client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=expires_in
+        )
+        return url

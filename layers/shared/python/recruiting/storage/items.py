@@ -124,6 +124,15 @@ class _ByPeriod(GlobalSecondaryIndex["CandidatesTableItem"]):
     gsi2sk = UnicodeAttribute(range_key=True)
 
 
+class _ByActivity(GlobalSecondaryIndex["CandidatesTableItem"]):
+    class Meta:
+        index_name = wiring.CANDIDATES.indexes[2].name
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
 class CandidatesTableItem(Model):
     class Meta:
         table_name = "candidates"
@@ -136,8 +145,11 @@ class CandidatesTableItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
     by_job = _ByJob()
     by_period = _ByPeriod()
+    by_activity = _ByActivity()
 
 
 class CandidateItem(CandidatesTableItem, discriminator="candidate"):
@@ -168,7 +180,8 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     """pk CAND#<cid>, sk APP#<app id>.
 
     gsi1 JOB#<job> / STAGE#<stage>#<applied_at>#<app id>;
-    gsi2 APPLIED#<yyyy-mm> / <applied_at>#<app id>.
+    gsi2 APPLIED#<yyyy-mm> / <applied_at>#<app id>;
+    gsi3 JOB#<job>#STAGE#<stage> / <last_activity_at>#<app id>.
     """
 
     application_id = UnicodeAttribute()
@@ -189,6 +202,9 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     consent: MapAttribute[str, Any] = MapAttribute(default=dict)
     documents: MapAttribute[str, Any] = MapAttribute(default=dict)  # resume / cover_letter
     receipt: MapAttribute[str, Any] = MapAttribute()  # the answer the careers site got
+    # Every stage move is conditional on this, so concurrent moves cannot both win.
+    version = NumberAttribute(default=1)
+    outcome: MapAttribute[str, Any] = MapAttribute(null=True)  # reason, start date, by whom
 
 
 class ApplyMarkerItem(CandidatesTableItem, discriminator="apply_marker"):
@@ -208,6 +224,8 @@ class StageChangeItem(CandidatesTableItem, discriminator="stage_change"):
     to_stage = UnicodeAttribute()
     actor = UnicodeAttribute()
     at = UnicodeAttribute()
+    kind = UnicodeAttribute(default="move")  # applied | move | reject | withdraw | hire
+    reason = UnicodeAttribute(null=True)  # a rejection reason code, reportable
 
 
 # --- self-identification table ---------------------------------------------

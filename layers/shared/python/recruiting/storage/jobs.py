@@ -102,6 +102,27 @@ class JobRepository:
             return None
         return Job.model_validate(item.body)
 
+    def get_job_with_version(self, job_id: int) -> tuple[Job, int] | None:
+        try:
+            item = JobItem.get(f"JOB#{job_id}", "JOB")
+        except DoesNotExist:
+            return None
+        return Job.model_validate(item.body), int(item.version or 0)
+
+    def list_by_status(
+        self, status: str, limit: int, cursor: str | None
+    ) -> tuple[list[Job], str | None]:
+        """A page of jobs in one status, most recently updated first."""
+        results = JobItem.by_status.query(
+            f"JOBS#{status}",
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        jobs = [Job.model_validate(item.body) for item in results if isinstance(item, JobItem)]
+        next_key = results.last_evaluated_key if len(jobs) == limit else None
+        return jobs, encode_cursor(next_key)
+
     def get_jobs(self, job_ids: list[int]) -> dict[int, Job]:
         keys = [(f"JOB#{i}", "JOB") for i in dict.fromkeys(job_ids)]
         return {int(item.job_id): Job.model_validate(item.body) for item in JobItem.batch_get(keys)}
@@ -112,21 +133,30 @@ class JobRepository:
         counter.update(actions=[CounterItem.value.add(1)])
         return 4_000_000 + int(counter.value)
 
-    def save_job(self, job: Job) -> None:
-        """Write the job and its postings together; only open postings are listed."""
+    def save_job(
+        self, job: Job, version: int | None = None, dropped_boards: tuple[str, ...] = ()
+    ) -> None:
+        """Write the job and its postings together; only open postings are listed.
+
+        ``version`` is the version read before an edit: the write fails with
+        ``JobChanged`` if someone saved the job since (no lost updates).
+        """
         stamp = iso(job.updated_at)
         with TransactWrite(connection=self.connection) as tx:
-            tx.save(
-                JobItem(
-                    f"JOB#{job.id}",
-                    "JOB",
-                    job_id=job.id,
-                    status=job.status.value,
-                    body=job.model_dump(mode="json"),
-                    gsi2pk=f"JOBS#{job.status.value}",
-                    gsi2sk=f"{stamp}#{job.id:012d}",
-                )
+            item = JobItem(
+                f"JOB#{job.id}",
+                "JOB",
+                job_id=job.id,
+                status=job.status.value,
+                body=job.model_dump(mode="json"),
+                gsi2pk=f"JOBS#{job.status.value}",
+                gsi2sk=f"{stamp}#{job.id:012d}",
             )
+            if version is not None:
+                item.version = version
+            tx.save(item)
+            for board in dropped_boards:
+                tx.delete(PostingItem(f"JOB#{job.id}", f"POST#{board}"))
             for board in job.boards:
                 listed = job.is_open
                 tx.save(

@@ -1,0 +1,1 @@
+"""The recruiter function: the authenticated ATS API."""

@@ -1,0 +1,53 @@
+"""What the recruiter routes need, built once per container at first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recruiting.ats.jobs import JobService
+from recruiting.ats.pipeline import PipelineService
+from recruiting.config import Settings
+from recruiting.storage.candidates import ApplicationRepository
+from recruiting.storage.events import EventPublisher
+from recruiting.storage.files import ResumeStore
+from recruiting.storage.items import bind_tables
+from recruiting.storage.jobs import JobRepository
+
+
+@dataclass
+class Dependencies:
+    settings: Settings
+    jobs: JobService
+    pipeline: PipelineService
+
+
+_current: Dependencies | None = None
+
+
+def build(settings: Settings) -> Dependencies:
+    bind_tables(
+        {
+            "jobs": settings.jobs_table,
+            "candidates": settings.candidates_table,
+            "self_identification": settings.self_id_table,
+        },
+        region=settings.region,
+    )
+    events = EventPublisher(settings.event_bus)
+    jobs = JobService(JobRepository(), events)
+    pipeline = PipelineService(
+        jobs, ApplicationRepository(), ResumeStore(settings.resume_bucket), events
+    )
+    return Dependencies(settings=settings, jobs=jobs, pipeline=pipeline)
+
+
+def get() -> Dependencies:
+    global _current
+    if _current is None:
+        _current = build(Settings.from_env())
+    return _current
+
+
+def use(dependencies: Dependencies | None) -> None:
+    global _current
+    _current = dependencies

@@ -1,0 +1,88 @@
+"""Entry point of the recruiter function (API Gateway REST, Cognito authorizer).
+
+Thin: Powertools wiring, the routers, and domain errors as HTTP answers in
+one place (``recruiting.http``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from recruiter.observability import logger, metrics
+from recruiter.routers import candidates, jobs
+from recruiting.errors import DomainError
+from recruiting.http import error_body, from_request_validation, status_of
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.include_router(jobs.router)
+app.include_router(candidates.router)
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response[str]:
+    status = status_of(error)
+    logger.info("request refused", extra={"error": error.code, "status": status})
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(error_body(error)),
+    )
+
+
+@app.exception_handler(RequestValidationError)
+def request_validation_error(error: RequestValidationError) -> Response[str]:
+    return domain_error(from_request_validation(list(error.errors())))
+
+
+def openapi_document() -> dict[str, Any]:
+    """The recruiter API's OpenAPI document, with its request bodies."""
+    from recruiter.routers.candidates import (
+        HireRequest,
+        MoveRequest,
+        RejectRequest,
+        WithdrawRequest,
+    )
+    from recruiting.models.jobs import JobFields, NewJob
+
+    document: dict[str, Any] = json.loads(
+        app.get_openapi_json_schema(title="Recruiting recruiter API", version="0.1.0")
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    application = "/ats/candidates/{candidate_id}/applications/{application_id}"
+    bodies: dict[tuple[str, str], Any] = {
+        ("/ats/jobs", "post"): NewJob,
+        ("/ats/jobs/{job_id}", "patch"): JobFields,
+        (f"{application}/moves", "post"): MoveRequest,
+        (f"{application}/reject", "post"): RejectRequest,
+        (f"{application}/withdraw", "post"): WithdrawRequest,
+        (f"{application}/hire", "post"): HireRequest,
+    }
+    for (path, method), model in bodies.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+        document["paths"][path][method]["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    document["components"]["securitySchemes"] = {
+        "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["security"] = [{"cognito": []}]
+    return document
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""One router per resource: jobs, and candidates with their applications."""

@@ -1,0 +1,170 @@
+"""Applications of a job, candidate profiles, and stage moves."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from recruiter import dependencies
+from recruiter.routers.common import body, principal
+from recruiting.ats.pipeline import RejectionReason
+
+router = Router()
+ID = r"^[0-9a-f]{32}$|^[A-Za-z0-9_-]{1,64}$"
+APPLICATION = "/ats/candidates/<candidate_id>/applications/<application_id>"
+
+
+class ApplicationView(BaseModel):
+    application_id: str
+    candidate_id: str
+    job_id: int
+    stage: str
+    status: str
+    version: int
+    applied_at: str
+    last_activity_at: str
+    source: str | None
+    channel: str
+    board: str | None
+    answers: dict[str, Any]
+    outcome: dict[str, Any] | None
+    documents: dict[str, Any] | None = None
+
+
+class ApplicationList(BaseModel):
+    applications: list[ApplicationView]
+    next_cursor: str | None
+
+
+class CandidateProfile(BaseModel):
+    candidate: dict[str, Any]
+    applications: list[ApplicationView]
+    stage_history: list[dict[str, Any]]
+
+
+class _Versioned(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # The version the caller saw; a stale one gets 409 instead of overwriting.
+    expected_version: int | None = Field(default=None, ge=1)
+
+
+class MoveRequest(_Versioned):
+    to_stage: str = Field(min_length=1, max_length=40)
+
+
+class RejectRequest(_Versioned):
+    reason: RejectionReason
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class WithdrawRequest(_Versioned):
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class HireRequest(_Versioned):
+    start_date: date
+
+
+@router.get(
+    "/ats/jobs/<job_id>/applications", summary="A job's applications", tags=["Applications"]
+)
+def list_applications(
+    job_id: Annotated[int, Path(ge=1)],
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Annotated[Literal["applied", "last_activity"], Query()] = "applied",
+    status: Annotated[Literal["active", "rejected", "withdrawn", "hired"] | None, Query()] = None,
+    source: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ApplicationList:
+    items, next_cursor = dependencies.get().pipeline.list_for_job(
+        principal(router.current_event), job_id, stage, sort, limit, cursor, source, status
+    )
+    return ApplicationList(
+        applications=[ApplicationView.model_validate(i) for i in items], next_cursor=next_cursor
+    )
+
+
+@router.get("/ats/candidates/<candidate_id>", summary="A candidate's profile", tags=["Candidates"])
+def get_candidate(candidate_id: Annotated[str, Path(pattern=ID)]) -> CandidateProfile:
+    profile = dependencies.get().pipeline.profile(principal(router.current_event), candidate_id)
+    return CandidateProfile(
+        candidate=profile.candidate,
+        applications=[ApplicationView.model_validate(a) for a in profile.applications],
+        stage_history=profile.stage_history,
+    )
+
+
+@router.post(f"{APPLICATION}/moves", summary="Move to another stage", tags=["Applications"])
+def move(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> ApplicationView:
+    event = router.current_event
+    request = body(event, MoveRequest)
+    return ApplicationView.model_validate(
+        dependencies.get().pipeline.move(
+            principal(event),
+            candidate_id,
+            application_id,
+            request.to_stage,
+            request.expected_version,
+        )
+    )
+
+
+@router.post(
+    f"{APPLICATION}/reject", summary="Reject, with a reportable reason", tags=["Applications"]
+)
+def reject(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> ApplicationView:
+    event = router.current_event
+    request = body(event, RejectRequest)
+    return ApplicationView.model_validate(
+        dependencies.get().pipeline.reject(
+            principal(event),
+            candidate_id,
+            application_id,
+            request.reason,
+            request.note,
+            request.expected_version,
+        )
+    )
+
+
+@router.post(f"{APPLICATION}/withdraw", summary="The candidate withdrew", tags=["Applications"])
+def withdraw(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> ApplicationView:
+    event = router.current_event
+    request = body(event, WithdrawRequest)
+    return ApplicationView.model_validate(
+        dependencies.get().pipeline.withdraw(
+            principal(event), candidate_id, application_id, request.note, request.expected_version
+        )
+    )
+
+
+@router.post(f"{APPLICATION}/hire", summary="Hire, with a start date", tags=["Applications"])
+def hire(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> ApplicationView:
+    event = router.current_event
+    request = body(event, HireRequest)
+    return ApplicationView.model_validate(
+        dependencies.get().pipeline.hire(
+            principal(event),
+            candidate_id,
+            application_id,
+            request.start_date,
+            request.expected_version,
+        )
+    )

@@ -1,0 +1,339 @@
+"""Applications through a job's pipeline: lists, profiles, stage moves.
+
+A move is conditional on the application's version, so two recruiters moving
+the same application at once cannot both win: the second gets 409 and
+reloads. Rejections carry a reason code from a fixed list so they can be
+reported; hiring needs a start date; withdrawn, rejected and hired
+applications move no further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from recruiting import clock
+from recruiting.ats.jobs import JobService
+from recruiting.auth import Principal, Role
+from recruiting.errors import Conflict, FieldError, NotFound, ValidationFailed
+from recruiting.models.jobs import Job
+from recruiting.storage.candidates import (
+    ApplicationRepository,
+    StageMove,
+    WriteConflict,
+)
+from recruiting.storage.events import EventPublisher
+from recruiting.storage.files import ResumeStore
+from recruiting.storage.items import ApplicationItem, CandidateItem, StageChangeItem
+
+
+class RejectionReason(StrEnum):
+    """Reportable reasons (issue 7 counts them); free text goes in the note."""
+
+    SKILLS = "skills"
+    EXPERIENCE_LEVEL = "experience_level"
+    COMPENSATION = "compensation"
+    LOCATION = "location"
+    POSITION_FILLED = "position_filled"
+    UNRESPONSIVE = "unresponsive"
+    ANOTHER_CANDIDATE = "another_candidate"
+    OTHER = "other"
+
+
+DOWNLOAD_LINK_SECONDS = 300
+
+
+@dataclass
+class Profile:
+    candidate: dict[str, Any]
+    applications: list[dict[str, Any]]
+    stage_history: list[dict[str, Any]]
+    other: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _application_view(item: ApplicationItem) -> dict[str, Any]:
+    return {
+        "application_id": item.application_id,
+        "candidate_id": item.candidate_id,
+        "job_id": int(item.job_id),
+        "stage": item.stage,
+        "status": item.status,
+        "version": int(item.version),
+        "applied_at": item.applied_at,
+        "last_activity_at": item.last_activity_at,
+        "source": item.source,
+        "channel": item.channel,
+        "board": item.board,
+        "answers": item.answers.as_dict() if item.answers else {},
+        "outcome": item.outcome.as_dict() if item.outcome else None,
+    }
+
+
+def _history_view(item: StageChangeItem) -> dict[str, Any]:
+    return {
+        "application_id": item.application_id,
+        "kind": item.kind,
+        "from_stage": item.from_stage,
+        "to_stage": item.to_stage,
+        "actor": item.actor,
+        "at": item.at,
+        "reason": item.reason,
+    }
+
+
+class PipelineService:
+    def __init__(
+        self,
+        jobs: JobService,
+        applications: ApplicationRepository,
+        files: ResumeStore,
+        events: EventPublisher,
+        now: Callable[[], datetime] = clock.now,
+    ) -> None:
+        self.jobs = jobs
+        self.applications = applications
+        self.files = files
+        self.events = events
+        self.now = now
+
+    # --- reading -----------------------------------------------------------
+
+    def list_for_job(
+        self,
+        principal: Principal,
+        job_id: int,
+        stage: str | None,
+        sort: str,
+        limit: int,
+        cursor: str | None,
+        source: str | None,
+        status: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        job = self.jobs.visible_job(principal, job_id)
+        if stage is not None and job.stage(stage) is None:
+            raise ValidationFailed(
+                [FieldError("stage", "unknown_stage", "is not a stage of this job")]
+            )
+        if sort == "last_activity" and stage is None:
+            raise ValidationFailed(
+                [FieldError("sort", "needs_stage", "sorting by last activity needs a stage")]
+            )
+        page = self.applications.list_for_job(
+            job_id, stage, sort == "last_activity", limit, cursor, source, status
+        )
+        return [_application_view(i) for i in page.items], page.cursor
+
+    def profile(self, principal: Principal, candidate_id: str) -> Profile:
+        """What the caller may see of a person: staff everything; a hiring
+        manager only the applications to their own jobs (or nothing: 404)."""
+        if principal.role is Role.INTERVIEWER:
+            # Interviewers reach candidates through their interviews (issue 6).
+            raise NotFound(f"no candidate {candidate_id}")
+        items = self.applications.partition(candidate_id)
+        person = next((i for i in items if isinstance(i, CandidateItem)), None)
+        if person is None:
+            raise NotFound(f"no candidate {candidate_id}")
+        applications = [i for i in items if isinstance(i, ApplicationItem)]
+        if not principal.is_staff:
+            jobs = self.jobs.jobs.get_jobs([int(a.job_id) for a in applications])
+            applications = [
+                a
+                for a in applications
+                if int(a.job_id) in jobs and self.jobs.may_see(principal, jobs[int(a.job_id)])
+            ]
+            if not applications:
+                raise NotFound(f"no candidate {candidate_id}")
+        visible = {a.application_id for a in applications}
+        history = [
+            _history_view(i)
+            for i in items
+            if isinstance(i, StageChangeItem) and i.application_id in visible
+        ]
+        views = []
+        for application in applications:
+            view = _application_view(application)
+            view["documents"] = {
+                purpose: {
+                    "filename": doc.get("filename"),
+                    "kind": doc.get("kind"),
+                    "size": doc.get("size"),
+                    "download_url": self.files.download_url(
+                        doc["key"], DOWNLOAD_LINK_SECONDS, doc.get("filename")
+                    ),
+                }
+                for purpose, doc in (
+                    application.documents.as_dict() if application.documents else {}
+                ).items()
+            }
+            views.append(view)
+        candidate = {
+            "candidate_id": person.candidate_id,
+            "kind": person.kind,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "phone_e164": person.phone_e164,
+            "location": person.location,
+            "links": list(person.links or []),
+            "created_at": person.created_at,
+            "updated_at": person.updated_at,
+        }
+        return Profile(candidate=candidate, applications=views, stage_history=history)
+
+    # --- moving --------------------------------------------------------------
+
+    def _load(
+        self, principal: Principal, candidate_id: str, application_id: str
+    ) -> tuple[ApplicationItem, Job]:
+        if principal.role is Role.INTERVIEWER:
+            raise NotFound(f"no application {application_id}")
+        application = self.applications.get_application(candidate_id, application_id)
+        if application is None:
+            raise NotFound(f"no application {application_id}")
+        job = self.jobs.jobs.get_job(int(application.job_id))
+        if job is None or not self.jobs.may_see(principal, job):
+            raise NotFound(f"no application {application_id}")
+        return application, job
+
+    @staticmethod
+    def _check_active(application: ApplicationItem, expected_version: int | None) -> None:
+        if application.status != "active":
+            raise Conflict(f"the application is {application.status}; it moves no further")
+        if expected_version is not None and expected_version != int(application.version):
+            raise Conflict(
+                f"the application changed (version {int(application.version)}, "
+                f"you had {expected_version}); reload and try again"
+            )
+
+    def move(
+        self,
+        principal: Principal,
+        candidate_id: str,
+        application_id: str,
+        to_stage: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        application, job = self._load(principal, candidate_id, application_id)
+        if job.stage(to_stage) is None:
+            raise ValidationFailed(
+                [FieldError("to_stage", "unknown_stage", "is not a stage of this job")]
+            )
+        self._check_active(application, expected_version)
+        if to_stage == application.stage:
+            raise Conflict(f"the application is already in {to_stage}")
+        if to_stage == job.final_stage.id:
+            raise Conflict(f"{to_stage} is reached by hiring, which needs a start date: use /hire")
+        move = StageMove(
+            to_stage=to_stage, status="active", kind="move", actor=principal.user_id, at=self.now()
+        )
+        return self._commit(application, move, "candidate.stage_changed")
+
+    def reject(
+        self,
+        principal: Principal,
+        candidate_id: str,
+        application_id: str,
+        reason: RejectionReason,
+        note: str | None,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        application, _ = self._load(principal, candidate_id, application_id)
+        self._check_active(application, expected_version)
+        now = self.now()
+        move = StageMove(
+            to_stage=application.stage,
+            status="rejected",
+            kind="reject",
+            actor=principal.user_id,
+            at=now,
+            reason=reason.value,
+            outcome={
+                "reason": reason.value,
+                "note": note,
+                "at": clock.iso(now),
+                "by": principal.user_id,
+            },
+        )
+        return self._commit(application, move, "application.rejected")
+
+    def withdraw(
+        self,
+        principal: Principal,
+        candidate_id: str,
+        application_id: str,
+        note: str | None,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        application, _ = self._load(principal, candidate_id, application_id)
+        self._check_active(application, expected_version)
+        now = self.now()
+        move = StageMove(
+            to_stage=application.stage,
+            status="withdrawn",
+            kind="withdraw",
+            actor=principal.user_id,
+            at=now,
+            outcome={"note": note, "at": clock.iso(now), "by": principal.user_id},
+        )
+        return self._commit(application, move, "application.withdrawn")
+
+    def hire(
+        self,
+        principal: Principal,
+        candidate_id: str,
+        application_id: str,
+        start_date: date,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        application, job = self._load(principal, candidate_id, application_id)
+        self._check_active(application, expected_version)
+        if start_date.isoformat() < application.applied_at[:10]:
+            raise ValidationFailed(
+                [FieldError("start_date", "before_application", "is before the application date")]
+            )
+        now = self.now()
+        move = StageMove(
+            to_stage=job.final_stage.id,
+            status="hired",
+            kind="hire",
+            actor=principal.user_id,
+            at=now,
+            outcome={
+                "start_date": start_date.isoformat(),
+                "at": clock.iso(now),
+                "by": principal.user_id,
+            },
+        )
+        return self._commit(application, move, "application.hired")
+
+    def _commit(self, application: ApplicationItem, move: StageMove, event: str) -> dict[str, Any]:
+        from_stage = application.stage
+        try:
+            self.applications.record_move(application, move)
+        except WriteConflict as exc:
+            raise Conflict(
+                "the application was changed by someone else; reload and try again"
+            ) from exc
+        moved = self.applications.get_application(
+            application.candidate_id, application.application_id
+        )
+        assert moved is not None
+        self.events.announce(
+            event,
+            {
+                "application_id": application.application_id,
+                "candidate_id": application.candidate_id,
+                "job_id": int(application.job_id),
+                "from_stage": from_stage,
+                "to_stage": move.to_stage,
+                "status": move.status,
+                "reason": move.reason,
+                "actor": move.actor,
+                "at": clock.iso(move.at),
+            },
+        )
+        return _application_view(moved)
