@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,34 +22,41 @@ from support import Api, RecruiterApi
 API_KEY = "demo-board-api-key"
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+@contextmanager
+def aws_environment(prefix: str = "test") -> Iterator[dict[str, str]]:
     """Fresh moto AWS with every declared resource; the functions' environment set."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
-        "POWERTOOLS_SERVICE_NAME": "test",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        env = provision(prefix="test")
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
+            "POWERTOOLS_SERVICE_NAME": "test",
+        }.items():
+            patch.setenv(name, value)
+        patch.delenv("AWS_ENDPOINT_URL", raising=False)
+        patch.delenv("AWS_PROFILE", raising=False)
+        env = provision(prefix=prefix)
         for name, value in env.items():
-            monkeypatch.setenv(name, value)
+            patch.setenv(name, value)
         bind_tables(
             {
                 "jobs": env[wiring.JOBS.env],
                 "candidates": env[wiring.CANDIDATES.env],
                 "self_identification": env[wiring.SELF_IDENTIFICATION.env],
+                "tasks": env[wiring.TASKS.env],
             },
             region="us-east-1",
         )
+        yield env
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, str]]:
+    with aws_environment() as env:
         yield env
 
 

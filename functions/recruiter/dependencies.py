@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recruiting.ats.collaboration import CollaborationService
 from recruiting.ats.jobs import JobService
 from recruiting.ats.pipeline import PipelineService
+from recruiting.ats.pools import PoolService
 from recruiting.config import Settings
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
+from recruiting.storage.tasks import TaskRepository
 
 
 @dataclass
@@ -19,6 +22,8 @@ class Dependencies:
     settings: Settings
     jobs: JobService
     pipeline: PipelineService
+    collaboration: CollaborationService
+    pools: PoolService
 
 
 _current: Dependencies | None = None
@@ -29,16 +34,21 @@ def build(settings: Settings) -> Dependencies:
         {
             "jobs": settings.jobs_table,
             "candidates": settings.candidates_table,
-            "self_identification": settings.self_id_table,
+            "tasks": settings.tasks_table,
         },
         region=settings.region,
     )
     events = EventPublisher(settings.event_bus)
+    applications = ApplicationRepository()
     jobs = JobService(JobRepository(), events)
-    pipeline = PipelineService(
-        jobs, ApplicationRepository(), ResumeStore(settings.resume_bucket), events
+    pipeline = PipelineService(jobs, applications, ResumeStore(settings.resume_bucket), events)
+    return Dependencies(
+        settings=settings,
+        jobs=jobs,
+        pipeline=pipeline,
+        collaboration=CollaborationService(pipeline, applications, TaskRepository()),
+        pools=PoolService(applications),
     )
-    return Dependencies(settings=settings, jobs=jobs, pipeline=pipeline)
 
 
 def get() -> Dependencies:

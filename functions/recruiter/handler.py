@@ -15,13 +15,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recruiter.observability import logger, metrics
-from recruiter.routers import candidates, jobs
+from recruiter.routers import candidates, jobs, pools, tasks
 from recruiting.errors import DomainError
 from recruiting.http import error_body, from_request_validation, status_of
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(jobs.router)
 app.include_router(candidates.router)
+app.include_router(tasks.router)
+app.include_router(pools.router)
 
 
 @app.exception_handler(DomainError)
@@ -48,6 +50,14 @@ def openapi_document() -> dict[str, Any]:
         RejectRequest,
         WithdrawRequest,
     )
+    from recruiting.ats.collaboration import (
+        AnnotationRequest,
+        NoteRequest,
+        ScorecardRequest,
+        TaskChanges,
+        TaskRequest,
+    )
+    from recruiting.ats.pools import PoolRequest
     from recruiting.models.jobs import JobFields, NewJob
 
     document: dict[str, Any] = json.loads(
@@ -62,6 +72,12 @@ def openapi_document() -> dict[str, Any]:
         (f"{application}/reject", "post"): RejectRequest,
         (f"{application}/withdraw", "post"): WithdrawRequest,
         (f"{application}/hire", "post"): HireRequest,
+        (application, "patch"): AnnotationRequest,
+        (f"{application}/scorecards", "post"): ScorecardRequest,
+        ("/ats/candidates/{candidate_id}/notes", "post"): NoteRequest,
+        ("/ats/tasks", "post"): TaskRequest,
+        ("/ats/tasks/{task_id}", "patch"): TaskChanges,
+        ("/ats/pools", "post"): PoolRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

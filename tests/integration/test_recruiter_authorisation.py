@@ -3,10 +3,16 @@ never data, and nothing changes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from conftest import Store, aws_environment
 from recruiting import wiring
-from support import application
+from recruiting.clock import now
+from recruiting.demo import seed
+from recruiting.storage.jobs import JobRepository
+from support import Api, RecruiterApi, application
 
 ROLES = ("admin", "recruiter", "hiring_manager", "interviewer")
 # What each route needs to be called; {own} is a job of the hiring manager
@@ -40,6 +46,40 @@ ROUTES = {
         "allowed": {"admin", "recruiter", "hiring_manager"},
         "body": {"start_date": "2031-01-01"},
     },
+    ("PATCH", "/ats/candidates/{candidate_id}/applications/{application_id}"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {"tags": ["strong"], "rating": 4},
+    },
+    ("POST", "/ats/candidates/{candidate_id}/applications/{application_id}/scorecards"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {"ratings": {"python": 3}, "recommendation": "yes"},
+    },
+    ("POST", "/ats/candidates/{candidate_id}/notes"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {"body": "Strong systems background, ask @local-admin"},
+    },
+    # Everyone may list their own tasks; listing someone else's is tested apart.
+    ("GET", "/ats/tasks"): {"allowed": set(ROLES)},
+    ("POST", "/ats/tasks"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {
+            "title": "Call back",
+            "assignee_id": "local-recruiter",
+            "candidate_id": "{candidate_id}",
+        },
+    },
+    # The task belongs to the recruiter who made it: others may not touch it.
+    ("PATCH", "/ats/tasks/{task_id}"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"status": "done"},
+    },
+    ("GET", "/ats/pools"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/pools"): {"allowed": {"admin", "recruiter"}, "body": {"name": "Pool"}},
+    ("GET", "/ats/pools/{pool_id}"): {"allowed": {"admin", "recruiter"}},
+    ("PUT", "/ats/pools/{pool_id}/candidates/{candidate_id}"): {"allowed": {"admin", "recruiter"}},
+    ("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}"): {
+        "allowed": {"admin", "recruiter"}
+    },
 }
 
 
@@ -50,15 +90,56 @@ def test_the_matrix_covers_every_recruiter_route():
 
 def _call(ats_caller, method, path, spec, target):
     url = path.format(**target)
-    if method == "GET":
-        return ats_caller.get(url)
-    if method == "PATCH":
-        return ats_caller.patch_json(url, spec.get("body", {}))
-    return ats_caller.post_json(url, spec.get("body", {}))
+    payload = {
+        k: v.format(**target) if isinstance(v, str) and v.startswith("{") else v
+        for k, v in spec.get("body", {}).items()
+    }
+    if method in ("GET", "DELETE"):
+        return ats_caller.request(method, url)
+    if method in ("PATCH", "PUT"):
+        return ats_caller.request(
+            method, url, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )
+    return ats_caller.post_json(url, payload)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """One environment for the whole matrix: the refused calls change nothing
+    (each test checks), so they can share it."""
+    with aws_environment("matrix") as env:
+        # Imported once the environment is set: Powertools reads it at import.
+        from intake import dependencies as intake_dependencies
+        from intake import handler as intake_handler
+        from recruiter import dependencies as recruiter_dependencies
+        from recruiter import handler as recruiter_handler
+
+        intake_dependencies.use(None)
+        recruiter_dependencies.use(None)
+        demo = seed(JobRepository(), now(), api_key="k")
+        api = Api(intake_handler.lambda_handler)
+        ats = RecruiterApi(recruiter_handler.lambda_handler)
+        yield env, api, ats, demo, _targets(api, ats, demo)
+        intake_dependencies.use(None)
+        recruiter_dependencies.use(None)
 
 
 @pytest.fixture
-def targets(api, demo):
+def store(world):
+    return Store(world[0])
+
+
+@pytest.fixture
+def ats(world):
+    return world[2]
+
+
+@pytest.fixture
+def targets(world):
+    return world[4]
+
+
+def _targets(api, ats, demo):
     """A candidate on the hiring manager's own job and one on another's job."""
     own = api.post_json(
         f"/jobs/{demo.open_job_ids[2]}/applications",
@@ -68,14 +149,26 @@ def targets(api, demo):
         f"/jobs/{demo.open_job_ids[1]}/applications",
         application(email="other@example.com", answers={"201": "https://x.example"}, consent={}),
     ).json()
+    recruiter = ats.as_role("recruiter")
+    pool_id = recruiter.post_json("/ats/pools", {"name": "Backend"}).json()["pool_id"]
+    recruiter.request("PUT", f"/ats/pools/{pool_id}/candidates/{own['candidate_id']}")
+    task_id = recruiter.post_json(
+        "/ats/tasks",
+        {
+            "title": "Check references",
+            "assignee_id": "local-recruiter",
+            "candidate_id": own["candidate_id"],
+        },
+    ).json()["task_id"]
+    shared = {"pool_id": pool_id, "task_id": task_id}
     return {
-        "own": {"job_id": demo.open_job_ids[2], **own},
-        "other": {"job_id": demo.open_job_ids[1], **other},
+        "own": {"job_id": demo.open_job_ids[2], **own, **shared},
+        "other": {"job_id": demo.open_job_ids[1], **other, **shared},
     }
 
 
 def _snapshot(store):
-    return sorted(str(i) for i in store.items("jobs") + store.items("candidates"))
+    return sorted(str(i) for t in ("jobs", "candidates", "tasks") for i in store.items(t))
 
 
 def _forbidden_cases():
@@ -83,7 +176,7 @@ def _forbidden_cases():
         for role in ROLES:
             if role not in spec["allowed"]:
                 yield pytest.param(role, method, path, "own", id=f"{role} {method} {path}")
-        if "hiring_manager" in spec["allowed"] and "{" in path:
+        if "hiring_manager" in spec["allowed"] and "{" in path and "task" not in path:
             yield pytest.param(
                 "hiring_manager",
                 method,
@@ -122,3 +215,11 @@ def test_a_hiring_manager_sees_and_moves_only_their_own_jobs_candidates(ats, tar
     own = targets["own"]
     path = f"/ats/candidates/{own['candidate_id']}/applications/{own['application_id']}/moves"
     assert manager.post_json(path, {"to_stage": "screen"}).status == 200
+
+
+def test_only_staff_list_someone_elses_tasks(ats, targets):
+    for role in ("hiring_manager", "interviewer"):
+        reply = ats.as_role(role).get("/ats/tasks", assignee="local-recruiter")
+        assert reply.status == 403
+        assert set(reply.json()) <= {"error", "message", "errors"}
+    assert ats.as_role("admin").get("/ats/tasks", assignee="local-recruiter").status == 200

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from recruiter import dependencies
 from recruiter.routers.common import body, principal
+from recruiting.ats.collaboration import AnnotationRequest, NoteRequest, ScorecardRequest
 from recruiting.ats.pipeline import RejectionReason
 
 router = Router()
@@ -32,6 +33,8 @@ class ApplicationView(BaseModel):
     board: str | None
     answers: dict[str, Any]
     outcome: dict[str, Any] | None
+    tags: list[str] = []
+    rating: int | None = None
     documents: dict[str, Any] | None = None
 
 
@@ -44,6 +47,10 @@ class CandidateProfile(BaseModel):
     candidate: dict[str, Any]
     applications: list[ApplicationView]
     stage_history: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    scorecards: list[dict[str, Any]]
+    pools: list[str]
+    timeline: list[dict[str, Any]]
 
 
 class _Versioned(BaseModel):
@@ -78,11 +85,22 @@ def list_applications(
     sort: Annotated[Literal["applied", "last_activity"], Query()] = "applied",
     status: Annotated[Literal["active", "rejected", "withdrawn", "hired"] | None, Query()] = None,
     source: Annotated[str | None, Query(max_length=100)] = None,
+    tag: Annotated[str | None, Query(max_length=40)] = None,
+    min_rating: Annotated[int | None, Query(ge=1, le=5)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> ApplicationList:
     items, next_cursor = dependencies.get().pipeline.list_for_job(
-        principal(router.current_event), job_id, stage, sort, limit, cursor, source, status
+        principal(router.current_event),
+        job_id,
+        stage,
+        sort,
+        limit,
+        cursor,
+        source,
+        status,
+        tag,
+        min_rating,
     )
     return ApplicationList(
         applications=[ApplicationView.model_validate(i) for i in items], next_cursor=next_cursor
@@ -96,6 +114,10 @@ def get_candidate(candidate_id: Annotated[str, Path(pattern=ID)]) -> CandidatePr
         candidate=profile.candidate,
         applications=[ApplicationView.model_validate(a) for a in profile.applications],
         stage_history=profile.stage_history,
+        notes=profile.notes,
+        scorecards=profile.scorecards,
+        pools=profile.pools,
+        timeline=profile.timeline,
     )
 
 
@@ -167,4 +189,44 @@ def hire(
             request.start_date,
             request.expected_version,
         )
+    )
+
+
+@router.patch(APPLICATION, summary="Tag and rate an application", tags=["Applications"])
+def annotate(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> dict[str, Any]:
+    event = router.current_event
+    return dependencies.get().collaboration.annotate(
+        principal(event), candidate_id, application_id, body(event, AnnotationRequest)
+    )
+
+
+@router.post(
+    f"{APPLICATION}/scorecards",
+    summary="Submit (or replace) your scorecard for an interview",
+    tags=["Applications"],
+    status_code=201,
+)
+def submit_scorecard(
+    candidate_id: Annotated[str, Path(pattern=ID)],
+    application_id: Annotated[str, Path(pattern=ID)],
+) -> dict[str, Any]:
+    event = router.current_event
+    return dependencies.get().collaboration.submit_scorecard(
+        principal(event), candidate_id, application_id, body(event, ScorecardRequest)
+    )
+
+
+@router.post(
+    "/ats/candidates/<candidate_id>/notes",
+    summary="Add a note; @user-id mentions give that teammate a task",
+    tags=["Candidates"],
+    status_code=201,
+)
+def add_note(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
+    event = router.current_event
+    return dependencies.get().collaboration.add_note(
+        principal(event), candidate_id, body(event, NoteRequest)
     )

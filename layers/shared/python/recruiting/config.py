@@ -23,6 +23,7 @@ class Settings(BaseModel):
     candidates_table: str
     self_id_table: str
     idempotency_table: str
+    tasks_table: str = ""
     resume_bucket: str
     event_bus: str
     region: str = "us-east-1"
@@ -49,6 +50,7 @@ class Settings(BaseModel):
             "candidates_table": env.get(wiring.CANDIDATES.env, ""),
             "self_id_table": env.get(wiring.SELF_IDENTIFICATION.env, ""),
             "idempotency_table": env.get(wiring.IDEMPOTENCY.env, ""),
+            "tasks_table": env.get(wiring.TASKS.env, ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
             "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),

@@ -133,8 +133,18 @@ CANDIDATES = Table(
     partition_key="pk",
     sort_key="sk",
     indexes=(
-        Index("by_job", "gsi1pk", "gsi1sk", "applications of a job by stage and date"),
-        Index("by_period", "gsi2pk", "gsi2sk", "applications and stage changes by month"),
+        Index(
+            "by_job",
+            "gsi1pk",
+            "gsi1sk",
+            "applications of a job by stage and date; members of a talent pool",
+        ),
+        Index(
+            "by_period",
+            "gsi2pk",
+            "gsi2sk",
+            "applications and stage changes by month; the list of talent pools",
+        ),
         Index("by_activity", "gsi3pk", "gsi3sk", "a job stage's applications by last activity"),
     ),
     purpose=(
@@ -151,6 +161,19 @@ SELF_IDENTIFICATION = Table(
     purpose="voluntary self-identification answers, apart from applications, for aggregates",
 )
 
+TASKS = Table(
+    key="tasks",
+    env="TASKS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index("by_assignee", "gsi1pk", "gsi1sk", "a person's open or done tasks by due date"),
+        Index("by_subject", "gsi2pk", "gsi2sk", "tasks about a candidate or a job"),
+        Index("by_due_day", "gsi3pk", "gsi3sk", "open tasks falling due on a day (reminders)"),
+    ),
+    purpose="tasks: assigned work about a candidate or a job, from people, mentions, automations",
+)
+
 IDEMPOTENCY = Table(
     key="idempotency",
     env="IDEMPOTENCY_TABLE_NAME",
@@ -160,7 +183,7 @@ IDEMPOTENCY = Table(
     purpose="Powertools idempotency records (Idempotency-Key header)",
 )
 
-TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, IDEMPOTENCY)
+TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, TASKS, IDEMPOTENCY)
 
 RESUME_UPLOADS_QUEUE = Queue(
     key="resume_uploads",
@@ -251,8 +274,28 @@ RECRUITER = Function(
         Route(
             "POST", "/ats/candidates/{candidate_id}/applications/{application_id}/hire", "recruiter"
         ),
+        Route("PATCH", "/ats/candidates/{candidate_id}/applications/{application_id}", "recruiter"),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/scorecards",
+            "recruiter",
+        ),
+        Route("POST", "/ats/candidates/{candidate_id}/notes", "recruiter"),
+        Route("GET", "/ats/tasks", "recruiter"),
+        Route("POST", "/ats/tasks", "recruiter"),
+        Route("PATCH", "/ats/tasks/{task_id}", "recruiter"),
+        Route("GET", "/ats/pools", "recruiter"),
+        Route("POST", "/ats/pools", "recruiter"),
+        Route("GET", "/ats/pools/{pool_id}", "recruiter"),
+        Route("PUT", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
+        Route("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
     ),
-    tables=(("jobs", "read_write"), ("candidates", "read_write")),
+    tables=(
+        ("jobs", "read_write"),
+        ("candidates", "read_write"),
+        ("tasks", "read_write"),
+        ("idempotency", "read_write"),
+    ),
     buckets=(BucketAccess("resumes", ("applications/",), "read"),),
     publishes_to=("events",),
     memory_mb=1024,

@@ -9,6 +9,7 @@ applications move no further.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from recruiting import clock
 from recruiting.ats.jobs import JobService
 from recruiting.auth import Principal, Role
 from recruiting.errors import Conflict, FieldError, NotFound, ValidationFailed
-from recruiting.models.jobs import Job
+from recruiting.models.jobs import Automation, AutomationKind, Job
 from recruiting.storage.candidates import (
     ApplicationRepository,
     StageMove,
@@ -27,7 +28,16 @@ from recruiting.storage.candidates import (
 )
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
-from recruiting.storage.items import ApplicationItem, CandidateItem, StageChangeItem
+from recruiting.storage.items import (
+    ApplicationItem,
+    CandidateItem,
+    MembershipItem,
+    NoteItem,
+    ScorecardItem,
+    StageChangeItem,
+    TaskItem,
+)
+from recruiting.storage.tasks import NewTask, task_item
 
 
 class RejectionReason(StrEnum):
@@ -51,7 +61,12 @@ class Profile:
     candidate: dict[str, Any]
     applications: list[dict[str, Any]]
     stage_history: list[dict[str, Any]]
-    other: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    scorecards: list[dict[str, Any]] = field(default_factory=list)
+    pools: list[str] = field(default_factory=list)
+    # Everything that happened, oldest first: stage changes, notes, scorecards
+    # (outreach e-mails, calls and survey answers join in later issues).
+    timeline: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _application_view(item: ApplicationItem) -> dict[str, Any]:
@@ -69,6 +84,8 @@ def _application_view(item: ApplicationItem) -> dict[str, Any]:
         "board": item.board,
         "answers": item.answers.as_dict() if item.answers else {},
         "outcome": item.outcome.as_dict() if item.outcome else None,
+        "tags": list(item.tags or []),
+        "rating": int(item.rating) if item.rating is not None else None,
     }
 
 
@@ -111,6 +128,8 @@ class PipelineService:
         cursor: str | None,
         source: str | None,
         status: str | None,
+        tag: str | None = None,
+        min_rating: int | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         job = self.jobs.visible_job(principal, job_id)
         if stage is not None and job.stage(stage) is None:
@@ -122,7 +141,7 @@ class PipelineService:
                 [FieldError("sort", "needs_stage", "sorting by last activity needs a stage")]
             )
         page = self.applications.list_for_job(
-            job_id, stage, sort == "last_activity", limit, cursor, source, status
+            job_id, stage, sort == "last_activity", limit, cursor, source, status, tag, min_rating
         )
         return [_application_view(i) for i in page.items], page.cursor
 
@@ -182,7 +201,52 @@ class PipelineService:
             "created_at": person.created_at,
             "updated_at": person.updated_at,
         }
-        return Profile(candidate=candidate, applications=views, stage_history=history)
+        notes = [
+            {
+                "note_id": i.note_id,
+                "body": i.body,
+                "author": i.author,
+                "mentions": list(i.mentions or []),
+                "application_id": i.application_id,
+                "at": i.at,
+            }
+            for i in items
+            if isinstance(i, NoteItem)
+            and (principal.is_staff or i.application_id is None or i.application_id in visible)
+        ]
+        scorecards = [
+            {
+                "application_id": i.application_id,
+                "interview": i.interview,
+                "author": i.author,
+                "ratings": i.ratings.as_dict(),
+                "recommendation": i.recommendation,
+                "notes": i.notes,
+                "submitted_at": i.submitted_at,
+            }
+            for i in items
+            if isinstance(i, ScorecardItem) and i.application_id in visible
+        ]
+        pools = (
+            [i.pool_id for i in items if isinstance(i, MembershipItem)]
+            if principal.is_staff
+            else []
+        )
+        timeline = sorted(
+            [{"type": "stage_change", **h} for h in history]
+            + [{"type": "note", **n} for n in notes]
+            + [{"type": "scorecard", "at": c["submitted_at"], **c} for c in scorecards],
+            key=lambda entry: str(entry["at"]),
+        )
+        return Profile(
+            candidate=candidate,
+            applications=views,
+            stage_history=history,
+            notes=notes,
+            scorecards=scorecards,
+            pools=pools,
+            timeline=timeline,
+        )
 
     # --- moving --------------------------------------------------------------
 
@@ -227,10 +291,60 @@ class PipelineService:
             raise Conflict(f"the application is already in {to_stage}")
         if to_stage == job.final_stage.id:
             raise Conflict(f"{to_stage} is reached by hiring, which needs a start date: use /hire")
+        now = self.now()
+        stage = job.stage(to_stage)
+        assert stage is not None
+        tasks, queued = self._automations(job, application, stage.on_enter, now)
         move = StageMove(
-            to_stage=to_stage, status="active", kind="move", actor=principal.user_id, at=self.now()
+            to_stage=to_stage,
+            status="active",
+            kind="move",
+            actor=principal.user_id,
+            at=now,
+            tasks=tuple(tasks),
         )
-        return self._commit(application, move, "candidate.stage_changed")
+        return self._commit(application, move, "candidate.stage_changed", queued)
+
+    def _automations(
+        self,
+        job: Job,
+        application: ApplicationItem,
+        automations: tuple[Automation, ...],
+        now: datetime,
+    ) -> tuple[list[TaskItem], list[dict[str, Any]]]:
+        """Tasks to write with the move, and automations for other functions
+        (e-mails and assessments go out through outreach, issue 5; they ride on
+        the stage-change event). Task ids derive from the entry, so one entry
+        can only ever create them once."""
+        tasks: list[TaskItem] = []
+        queued: list[dict[str, Any]] = []
+        entry = f"{application.application_id}#{clock.iso(now)}"
+        for index, automation in enumerate(automations):
+            if automation.kind not in (AutomationKind.TASK, AutomationKind.SCORECARD):
+                queued.append(automation.model_dump(mode="json", exclude_none=True))
+                continue
+            scorecard = automation.kind is AutomationKind.SCORECARD
+            role = automation.role or ("hiring_manager" if scorecard else "recruiter")
+            assignee = job.hiring_manager_id if role == "hiring_manager" else job.recruiter_id
+            if not assignee:
+                continue
+            tasks.append(
+                task_item(
+                    NewTask(
+                        task_id=hashlib.sha256(f"{entry}#{index}".encode()).hexdigest()[:32],
+                        title=automation.title
+                        or ("Submit a scorecard" if scorecard else "Follow up"),
+                        assignee_id=assignee,
+                        created_by="automation",
+                        created_at=now,
+                        origin="automation",
+                        candidate_id=application.candidate_id,
+                        job_id=int(application.job_id),
+                        application_id=application.application_id,
+                    )
+                )
+            )
+        return tasks, queued
 
     def reject(
         self,
@@ -310,7 +424,13 @@ class PipelineService:
         )
         return self._commit(application, move, "application.hired")
 
-    def _commit(self, application: ApplicationItem, move: StageMove, event: str) -> dict[str, Any]:
+    def _commit(
+        self,
+        application: ApplicationItem,
+        move: StageMove,
+        event: str,
+        automations: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         from_stage = application.stage
         try:
             self.applications.record_move(application, move)
@@ -334,6 +454,8 @@ class PipelineService:
                 "reason": move.reason,
                 "actor": move.actor,
                 "at": clock.iso(move.at),
+                "tasks_created": [t.task_id for t in move.tasks],
+                "automations": automations or [],
             },
         )
         return _application_view(moved)

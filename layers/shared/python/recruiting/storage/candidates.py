@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -24,8 +25,12 @@ from recruiting.storage.items import (
     CandidateItem,
     CandidatesTableItem,
     IdentityItem,
+    MembershipItem,
+    NoteItem,
+    PoolItem,
     SelfIdentificationItem,
     StageChangeItem,
+    TaskItem,
 )
 from recruiting.storage.jobs import decode_cursor, encode_cursor
 
@@ -279,6 +284,9 @@ class StageMove:
     at: datetime
     reason: str | None = None
     outcome: dict[str, Any] | None = None
+    # Tasks the stage's on-enter automations create, written with the move so
+    # they exist exactly once per entry.
+    tasks: tuple[TaskItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -303,15 +311,22 @@ class ApplicationRepository(CandidateRepository):
         cursor: str | None,
         source: str | None = None,
         status: str | None = None,
+        tag: str | None = None,
+        min_rating: int | None = None,
     ) -> ApplicationPage:
+        # Facets filter within one job's partition of the index (bounded by the job).
+        clauses: list[Condition] = []
+        if source is not None:
+            clauses.append(ApplicationItem.source == source)
+        if status is not None:
+            clauses.append(ApplicationItem.status == status)
+        if tag is not None:
+            clauses.append(ApplicationItem.tags.contains(tag))
+        if min_rating is not None:
+            clauses.append(ApplicationItem.rating >= min_rating)
         condition = None
-        for attribute, wanted in (
-            (ApplicationItem.source, source),
-            (ApplicationItem.status, status),
-        ):
-            if wanted is not None:
-                clause = attribute == wanted
-                condition = clause if condition is None else condition & clause
+        for clause in clauses:
+            condition = clause if condition is None else condition & clause
         start = decode_cursor(cursor)
         if by_activity:
             if stage is None:
@@ -383,7 +398,65 @@ class ApplicationRepository(CandidateRepository):
                     ),
                     condition=StageChangeItem.pk.does_not_exist(),
                 )
+                for task in move.tasks:
+                    tx.save(task, condition=TaskItem.pk.does_not_exist())
         except TransactWriteError as exc:
             if exc.cause_response_code == "TransactionCanceledException":
                 raise WriteConflict(str(exc)) from exc
             raise
+
+    def add_note(self, note: NoteItem, tasks: list[TaskItem]) -> None:
+        """The note and a task for each teammate it mentions, together."""
+        with TransactWrite(connection=self.connection) as tx:
+            tx.save(note, condition=NoteItem.pk.does_not_exist())
+            for task in tasks:
+                tx.save(task, condition=TaskItem.pk.does_not_exist())
+
+    def annotate(
+        self, application: ApplicationItem, tags: list[str] | None, rating: int | None, at: datetime
+    ) -> ApplicationItem:
+        actions: list[Action] = [ApplicationItem.last_activity_at.set(iso(at))]
+        if tags is not None:
+            actions.append(ApplicationItem.tags.set(tags))  # type: ignore[arg-type]
+        if rating is not None:
+            actions.append(ApplicationItem.rating.set(rating))
+        application.update(actions=actions, condition=ApplicationItem.pk.exists())
+        return application
+
+    # --- talent pools ---------------------------------------------------------
+
+    def create_pool(self, pool: PoolItem) -> None:
+        pool.save(condition=PoolItem.pk.does_not_exist())
+
+    def get_pool(self, pool_id: str) -> PoolItem | None:
+        try:
+            return PoolItem.get(f"POOL#{pool_id}", "POOL")
+        except DoesNotExist:
+            return None
+
+    def pools(self) -> list[PoolItem]:
+        return [p for p in PoolItem.by_period.query("POOLS") if isinstance(p, PoolItem)]
+
+    def members(self, pool_id: str, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+        results = MembershipItem.by_job.query(
+            f"POOL#{pool_id}",
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        ids = [m.candidate_id for m in results if isinstance(m, MembershipItem)]
+        next_key = results.last_evaluated_key if len(ids) == limit else None
+        return ids, encode_cursor(next_key)
+
+    def add_member(self, membership: MembershipItem) -> bool:
+        """Add a person to a pool; False when they were already in it."""
+        try:
+            membership.save(condition=MembershipItem.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove_member(self, pool_id: str, candidate_id: str) -> None:
+        MembershipItem(f"CAND#{candidate_id}", f"POOL#{pool_id}").delete()

@@ -202,6 +202,8 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     consent: MapAttribute[str, Any] = MapAttribute(default=dict)
     documents: MapAttribute[str, Any] = MapAttribute(default=dict)  # resume / cover_letter
     receipt: MapAttribute[str, Any] = MapAttribute()  # the answer the careers site got
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    rating = NumberAttribute(null=True)  # 1-5, the team's overall rating
     # Every stage move is conditional on this, so concurrent moves cannot both win.
     version = NumberAttribute(default=1)
     outcome: MapAttribute[str, Any] = MapAttribute(null=True)  # reason, start date, by whom
@@ -228,6 +230,120 @@ class StageChangeItem(CandidatesTableItem, discriminator="stage_change"):
     reason = UnicodeAttribute(null=True)  # a rejection reason code, reportable
 
 
+class NoteItem(CandidatesTableItem, discriminator="note"):
+    """pk CAND#<cid>, sk NOTE#<at>#<note id>."""
+
+    note_id = UnicodeAttribute()
+    body = UnicodeAttribute()
+    author = UnicodeAttribute()
+    mentions = ListAttribute(of=UnicodeAttribute, default=list)
+    application_id = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
+class ScorecardItem(CandidatesTableItem, discriminator="scorecard"):
+    """pk CAND#<cid>, sk SCORE#<app id>#<interview>#<author>: one per interviewer per interview."""
+
+    application_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    interview = UnicodeAttribute()
+    author = UnicodeAttribute()
+    ratings: MapAttribute[str, Any] = MapAttribute()
+    recommendation = UnicodeAttribute()
+    notes = UnicodeAttribute(null=True)
+    submitted_at = UnicodeAttribute()
+
+
+class PoolItem(CandidatesTableItem, discriminator="pool"):
+    """pk POOL#<pool id>, sk POOL; gsi2 POOLS / <name>#<pool id> lists them by name."""
+
+    pool_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class MembershipItem(CandidatesTableItem, discriminator="membership"):
+    """pk CAND#<cid>, sk POOL#<pool id>; gsi1 POOL#<pool id> / <added_at>#<cid>.
+
+    Under the person, so it stays when a prospect applies (same candidate id).
+    """
+
+    pool_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    added_by = UnicodeAttribute()
+    added_at = UnicodeAttribute()
+
+
+# --- tasks table ---------------------------------------------------------------
+
+
+class _ByAssignee(GlobalSecondaryIndex["TaskItem"]):
+    class Meta:
+        index_name = wiring.TASKS.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _BySubject(GlobalSecondaryIndex["TaskItem"]):
+    class Meta:
+        index_name = wiring.TASKS.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class _ByDueDay(GlobalSecondaryIndex["TaskItem"]):
+    class Meta:
+        index_name = wiring.TASKS.indexes[2].name
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class TaskItem(Model):
+    """pk TASK#<id>, sk TASK.
+
+    gsi1 USER#<assignee>#<status> / <due_at or 9999>#<id>; gsi2 CAND#<cid> or
+    JOB#<job> / <created_at>#<id>; gsi3 DUE#<yyyy-mm-dd> / <due_at>#<id> while open.
+    """
+
+    class Meta:
+        table_name = "tasks"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_assignee = _ByAssignee()
+    by_subject = _BySubject()
+    by_due_day = _ByDueDay()
+    task_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    notes = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # open | done
+    assignee_id = UnicodeAttribute()
+    due_at = UnicodeAttribute(null=True)
+    candidate_id = UnicodeAttribute(null=True)
+    job_id = NumberAttribute(null=True)
+    application_id = UnicodeAttribute(null=True)
+    origin = UnicodeAttribute()  # manual | mention | automation
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    completed_at = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
+
+
 # --- self-identification table ---------------------------------------------
 
 
@@ -247,6 +363,7 @@ _BASES: dict[str, type[Model]] = {
     "jobs": JobsTableItem,
     "candidates": CandidatesTableItem,
     "self_identification": SelfIdentificationItem,
+    "tasks": TaskItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
@@ -256,14 +373,21 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         ApplicationItem,
         ApplyMarkerItem,
         StageChangeItem,
+        NoteItem,
+        ScorecardItem,
+        PoolItem,
+        MembershipItem,
     ),
     "self_identification": (),
+    "tasks": (),
 }
 
 
 def bind_tables(names: dict[str, str], region: str, host: str | None = None) -> None:
     """Point every item class at its physical table (and endpoint, for moto)."""
     for key, base in _BASES.items():
+        if key not in names:
+            continue  # a function binds only the tables it may touch
         for cls in (base, *_SUBCLASSES[key]):
             meta: Any = cls.Meta
             meta.table_name = names[key]

@@ -1,0 +1,227 @@
+"""Notes with mentions, tasks, scorecards, tags and ratings, talent pools,
+and stage automations that run once per entry."""
+
+from __future__ import annotations
+
+import json
+
+from support import application
+
+
+def _intern_application(api, demo, email="ada@example.com"):
+    reply = api.post_json(
+        f"/jobs/{demo.open_job_ids[2]}/applications",
+        application(email=email, answers={}, consent={}),
+    )
+    assert reply.status == 201, reply.body
+    return reply.json()
+
+
+def _app_path(receipt):
+    return f"/ats/candidates/{receipt['candidate_id']}/applications/{receipt['application_id']}"
+
+
+def test_a_note_mentioning_a_teammate_gives_them_a_task(ats, api, demo):
+    receipt = _intern_application(api, demo)
+    recruiter = ats.as_role("recruiter")
+    reply = recruiter.post_json(
+        f"/ats/candidates/{receipt['candidate_id']}/notes",
+        {"body": "Great call. @local-hiring_manager can you review? cc me@example.com"},
+    )
+    assert reply.status == 201, reply.body
+    note = reply.json()
+    assert note["mentions"] == ["local-hiring_manager"]  # an e-mail address is not a mention
+    tasks = ats.as_role("hiring_manager").get("/ats/tasks").json()["tasks"]
+    assert [(t["title"], t["origin"], t["candidate_id"]) for t in tasks] == [
+        ("You were mentioned in a note on Ada Lovelace", "mention", receipt["candidate_id"])
+    ]
+    profile = recruiter.get(f"/ats/candidates/{receipt['candidate_id']}").json()
+    assert [n["note_id"] for n in profile["notes"]] == [note["note_id"]]
+    assert [e["type"] for e in profile["timeline"]] == ["stage_change", "note"]
+
+
+def test_notes_and_tasks_validate_their_input(ats, api, demo):
+    receipt = _intern_application(api, demo)
+    recruiter = ats.as_role("recruiter")
+    path = f"/ats/candidates/{receipt['candidate_id']}/notes"
+    assert ("body", "string_too_short") in recruiter.post_json(path, {"body": ""}).field_rules()
+    assert ("application_id", "unknown_application") in recruiter.post_json(
+        path, {"body": "x", "application_id": "f" * 32}
+    ).field_rules()
+    reply = recruiter.post_json("/ats/tasks", {"title": "x", "assignee_id": "someone"})
+    assert reply.status == 422
+    reply = recruiter.post_json(
+        "/ats/tasks",
+        {"title": "x", "assignee_id": "someone", "job_id": 1, "due_at": "2030-01-01T09:00:00"},
+    )
+    assert reply.status == 422
+
+
+def test_tasks_are_listed_by_assignee_and_due_date_and_completed(ats, api, demo):
+    receipt = _intern_application(api, demo)
+    recruiter = ats.as_role("recruiter")
+    later = recruiter.post_json(
+        "/ats/tasks",
+        {
+            "title": "Send offer",
+            "assignee_id": "local-recruiter",
+            "job_id": demo.open_job_ids[2],
+            "due_at": "2030-03-01T09:00:00+01:00",
+        },
+    ).json()
+    sooner = recruiter.post_json(
+        "/ats/tasks",
+        {
+            "title": "Check references",
+            "assignee_id": "local-recruiter",
+            "candidate_id": receipt["candidate_id"],
+            "due_at": "2030-02-01T09:00:00Z",
+        },
+    ).json()
+    undated = recruiter.post_json(
+        "/ats/tasks",
+        {
+            "title": "Say thanks",
+            "assignee_id": "local-recruiter",
+            "candidate_id": receipt["candidate_id"],
+        },
+    ).json()
+    mine = recruiter.get("/ats/tasks").json()["tasks"]
+    assert [t["task_id"] for t in mine] == [sooner["task_id"], later["task_id"], undated["task_id"]]
+    done = recruiter.patch_json(f"/ats/tasks/{sooner['task_id']}", {"status": "done"}).json()
+    assert done["status"] == "done"
+    assert done["completed_at"] is not None
+    assert [t["task_id"] for t in recruiter.get("/ats/tasks", status="done").json()["tasks"]] == [
+        sooner["task_id"]
+    ]
+    about = recruiter.get("/ats/tasks", candidate_id=receipt["candidate_id"]).json()["tasks"]
+    assert {t["task_id"] for t in about} == {undated["task_id"]}
+
+
+def test_scorecards_one_per_interviewer_per_interview(ats, api, demo):
+    receipt = _intern_application(api, demo)
+    path = _app_path(receipt) + "/scorecards"
+    manager = ats.as_role("hiring_manager")
+    first = manager.post_json(
+        path, {"interview": "tech", "ratings": {"python": 2}, "recommendation": "no"}
+    )
+    assert first.status == 201, first.body
+    manager.post_json(
+        path, {"interview": "tech", "ratings": {"python": 4, "design": 3}, "recommendation": "yes"}
+    )
+    ats.as_role("recruiter").post_json(
+        path, {"ratings": {"communication": 4}, "recommendation": "strong_yes"}
+    )
+    profile = ats.as_role("recruiter").get(f"/ats/candidates/{receipt['candidate_id']}").json()
+    cards = {(c["interview"], c["author"]): c for c in profile["scorecards"]}
+    assert set(cards) == {("tech", "local-hiring_manager"), ("general", "local-recruiter")}
+    assert cards[("tech", "local-hiring_manager")]["ratings"] == {"python": 4, "design": 3}
+    bad = manager.post_json(path, {"ratings": {"python": 9}, "recommendation": "maybe"})
+    assert {f for f, _ in bad.field_rules()} == {"ratings.python", "recommendation"}
+
+
+def test_tags_and_ratings_filter_a_jobs_applications(ats, api, demo):
+    receipts = [_intern_application(api, demo, f"p{i}@example.com") for i in range(3)]
+    recruiter = ats.as_role("recruiter")
+    assert recruiter.patch_json(
+        _app_path(receipts[0]), {"tags": ["python", "senior"], "rating": 5}
+    ).json() == {
+        "application_id": receipts[0]["application_id"],
+        "tags": ["python", "senior"],
+        "rating": 5,
+    }
+    recruiter.patch_json(_app_path(receipts[1]), {"tags": ["python"], "rating": 2})
+    job = demo.open_job_ids[2]
+    tagged = recruiter.get(f"/ats/jobs/{job}/applications", tag="python").json()["applications"]
+    assert {a["application_id"] for a in tagged} == {r["application_id"] for r in receipts[:2]}
+    rated = recruiter.get(f"/ats/jobs/{job}/applications", min_rating=4).json()["applications"]
+    assert [a["application_id"] for a in rated] == [receipts[0]["application_id"]]
+    assert ("tags.0", "string_pattern_mismatch") in recruiter.patch_json(
+        _app_path(receipts[2]), {"tags": ["Not A Tag"]}
+    ).field_rules()
+
+
+def test_pools_keep_members_when_a_prospect_applies(ats, api, demo, store):
+    recruiter = ats.as_role("recruiter")
+    first = _intern_application(api, demo)
+    pool = recruiter.post_json(
+        "/ats/pools", {"name": "Backend", "description": "Python people"}
+    ).json()
+    added = recruiter.request(
+        "PUT", f"/ats/pools/{pool['pool_id']}/candidates/{first['candidate_id']}"
+    )
+    assert added.json()["added"] is True
+    again = recruiter.request(
+        "PUT", f"/ats/pools/{pool['pool_id']}/candidates/{first['candidate_id']}"
+    )
+    assert again.json()["added"] is False
+    # The same person applies to another job: same candidate, still in the pool
+    second = api.post_json(
+        f"/jobs/{demo.open_job_ids[0]}/applications", application(email="ada@example.com")
+    ).json()
+    assert second["candidate_id"] == first["candidate_id"]
+    members = recruiter.get(f"/ats/pools/{pool['pool_id']}").json()["members"]
+    assert [m["candidate_id"] for m in members] == [first["candidate_id"]]
+    assert recruiter.get(f"/ats/candidates/{first['candidate_id']}").json()["pools"] == [
+        pool["pool_id"]
+    ]
+    assert [p["name"] for p in recruiter.get("/ats/pools").json()["pools"]] == ["Backend"]
+    removed = recruiter.request(
+        "DELETE", f"/ats/pools/{pool['pool_id']}/candidates/{first['candidate_id']}"
+    )
+    assert removed.status == 204
+    assert recruiter.get(f"/ats/pools/{pool['pool_id']}").json()["members"] == []
+    assert (
+        recruiter.request("PUT", f"/ats/pools/{pool['pool_id']}/candidates/{'0' * 32}").status
+        == 404
+    )
+
+
+def test_stage_automations_run_once_per_entry(ats, api, demo, bus_events):
+    recruiter = ats.as_role("recruiter")
+    job = recruiter.post_json(
+        "/ats/jobs",
+        {
+            "title": "Platform Engineer",
+            "boards": ["demo"],
+            "hiring_manager_id": "local-hiring_manager",
+            "pipeline": [
+                {"id": "applied", "name": "Applied"},
+                {
+                    "id": "tech",
+                    "name": "Technical interview",
+                    "on_enter": [
+                        {"kind": "scorecard", "title": "Technical scorecard"},
+                        {"kind": "task", "title": "Book the interview", "role": "recruiter"},
+                        {"kind": "email", "title": "Next steps", "template": "Hi {{ first_name }}"},
+                    ],
+                },
+                {"id": "hired", "name": "Hired"},
+            ],
+        },
+    ).json()
+    recruiter.post_json(f"/ats/jobs/{job['id']}/open", {})
+    receipt = api.post_json(
+        f"/jobs/{job['id']}/applications", application(answers={}, consent={})
+    ).json()
+    bus_events()
+    path = _app_path(receipt)
+    moved = recruiter.post_json(path + "/moves", {"to_stage": "tech", "expected_version": 1})
+    assert moved.status == 200
+    # A retry of the same move (same version) is refused, so nothing runs twice
+    assert (
+        recruiter.post_json(path + "/moves", {"to_stage": "tech", "expected_version": 1}).status
+        == 409
+    )
+    manager_tasks = ats.as_role("hiring_manager").get("/ats/tasks").json()["tasks"]
+    assert [t["title"] for t in manager_tasks] == ["Technical scorecard"]
+    recruiter_tasks = recruiter.get("/ats/tasks").json()["tasks"]
+    assert [t["title"] for t in recruiter_tasks] == ["Book the interview"]
+    [event] = [e for e in bus_events() if e["detail-type"] == "candidate.stage_changed"]
+    assert len(event["detail"]["tasks_created"]) == 2
+    assert [a["kind"] for a in event["detail"]["automations"]] == ["email"]
+    # Entering the stage again later is a new entry: its automations run again
+    recruiter.post_json(path + "/moves", {"to_stage": "applied"})
+    recruiter.post_json(path + "/moves", {"to_stage": "tech"})
+    assert len(ats.as_role("hiring_manager").get("/ats/tasks").json()["tasks"]) == 2
+    assert json.dumps(event).count("Ada") == 0
