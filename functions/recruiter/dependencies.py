@@ -8,6 +8,7 @@ from recruiting.ats.collaboration import CollaborationService
 from recruiting.ats.jobs import JobService
 from recruiting.ats.pipeline import PipelineService
 from recruiting.ats.pools import PoolService
+from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.events import EventPublisher
@@ -24,6 +25,7 @@ class Dependencies:
     pipeline: PipelineService
     collaboration: CollaborationService
     pools: PoolService
+    self_identification: SelfIdentificationReport
 
 
 _current: Dependencies | None = None
@@ -35,6 +37,7 @@ def build(settings: Settings) -> Dependencies:
             "jobs": settings.jobs_table,
             "candidates": settings.candidates_table,
             "tasks": settings.tasks_table,
+            "self_identification": settings.self_id_table,
         },
         region=settings.region,
     )
@@ -48,6 +51,7 @@ def build(settings: Settings) -> Dependencies:
         pipeline=pipeline,
         collaboration=CollaborationService(pipeline, applications, TaskRepository()),
         pools=PoolService(applications),
+        self_identification=SelfIdentificationReport(jobs),
     )
 
 

@@ -80,6 +80,7 @@ ROUTES = {
     ("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}"): {
         "allowed": {"admin", "recruiter"}
     },
+    ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
 }
 
 

@@ -225,3 +225,21 @@ def test_stage_automations_run_once_per_entry(ats, api, demo, bus_events):
     recruiter.post_json(path + "/moves", {"to_stage": "tech"})
     assert len(ats.as_role("hiring_manager").get("/ats/tasks").json()["tasks"]) == 2
     assert json.dumps(event).count("Ada") == 0
+
+
+def test_admins_see_self_identification_only_in_aggregate(ats, api, demo):
+    job = demo.open_job_ids[0]
+    for i in range(6):
+        answers = {"1": {"option_ids": [11 if i < 5 else 12]}, "2": {"option_ids": [23]}}
+        api.post_json(
+            f"/jobs/{job}/applications",
+            application(email=f"p{i}@example.com", self_identification=answers),
+        )
+    report = ats.as_role("admin").get(f"/ats/jobs/{job}/self-identification").json()
+    assert report["respondents"] == 6
+    gender = {o["label"]: o["count"] for o in report["questions"][0]["options"]}
+    assert gender["Woman"] == 5
+    assert gender["Man"] == "<5"  # one person: not shown
+    assert gender["Non-binary"] == 0
+    assert "p0@example.com" not in str(report)
+    assert ats.as_role("recruiter").get(f"/ats/jobs/{job}/self-identification").status == 403

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -58,3 +58,12 @@ def open_job(job_id: Annotated[int, Path(ge=1)]) -> Job:
 @router.post("/ats/jobs/<job_id>/close", summary="Close a job: unlisted, intake refuses", tags=TAGS)
 def close_job(job_id: Annotated[int, Path(ge=1)]) -> Job:
     return dependencies.get().jobs.close(principal(router.current_event), job_id)
+
+
+@router.get(
+    "/ats/jobs/<job_id>/self-identification",
+    summary="Self-identification answers in aggregate (admins only)",
+    tags=TAGS,
+)
+def self_identification(job_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+    return dependencies.get().self_identification.for_job(principal(router.current_event), job_id)

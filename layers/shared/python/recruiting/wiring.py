@@ -289,11 +289,13 @@ RECRUITER = Function(
         Route("GET", "/ats/pools/{pool_id}", "recruiter"),
         Route("PUT", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
         Route("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
+        Route("GET", "/ats/jobs/{job_id}/self-identification", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
         ("candidates", "read_write"),
         ("tasks", "read_write"),
+        ("self_identification", "read"),
         ("idempotency", "read_write"),
     ),
     buckets=(BucketAccess("resumes", ("applications/",), "read"),),
