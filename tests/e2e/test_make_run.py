@@ -238,3 +238,51 @@ def test_unknown_routes_answer_like_api_gateway(running):
     status, body = http("GET", running.base + "/nope")
     assert status == 403
     assert body == {"message": "Missing Authentication Token"}
+
+
+def _token(running: Running, role: str) -> str:
+    line = next(line for line in running.output if line.startswith(f"{role} token: "))
+    return line.split(": ", 1)[1].strip()
+
+
+def test_the_recruiter_api_works_with_the_printed_tokens(running):
+    # Given an application to the internship
+    _, page = http("GET", running.base + "/jobs?employment_type=internship")
+    job_id = page["jobs"][0]["id"]
+    _, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{job_id}/applications",
+        json.dumps(
+            {"first_name": "Dorothy", "last_name": "Vaughan", "email": "dorothy@example.com"}
+        ).encode(),
+        {"Content-Type": "application/json"},
+    )
+    recruiter = {"Authorization": f"Bearer {_token(running, 'recruiter')}"}
+    # When the recruiter lists the job's new applications and moves this one
+    status, listing = http(
+        "GET", f"{running.base}/ats/jobs/{job_id}/applications?stage=applied", headers=recruiter
+    )
+    assert status == 200
+    assert receipt["application_id"] in [a["application_id"] for a in listing["applications"]]
+    candidate = f"{running.base}/ats/candidates/{receipt['candidate_id']}"
+    move = f"{candidate}/applications/{receipt['application_id']}/moves"
+    status, moved = http(
+        "POST",
+        move,
+        json.dumps({"to_stage": "screen"}).encode(),
+        {**recruiter, "Content-Type": "application/json"},
+    )
+    assert (status, moved["stage"]) == (200, "screen")
+    # Then an interviewer's token sees nothing of it, and no token is refused
+    interviewer = {"Authorization": f"Bearer {_token(running, 'interviewer')}"}
+    assert (
+        http(
+            "GET", f"{running.base}/ats/candidates/{receipt['candidate_id']}", headers=interviewer
+        )[0]
+        == 404
+    )
+    assert http("GET", f"{running.base}/ats/jobs")[0] == 401
+    assert (
+        http("GET", f"{running.base}/ats/jobs", headers={"Authorization": "Bearer forged"})[0]
+        == 401
+    )
