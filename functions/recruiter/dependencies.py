@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recruiting.ats.collaboration import CollaborationService
+from recruiting.ats.duplicates import DuplicateService
 from recruiting.ats.jobs import JobService
 from recruiting.ats.pipeline import PipelineService
 from recruiting.ats.pools import PoolService
@@ -26,6 +27,7 @@ class Dependencies:
     collaboration: CollaborationService
     pools: PoolService
     self_identification: SelfIdentificationReport
+    duplicates: DuplicateService
 
 
 _current: Dependencies | None = None
@@ -52,6 +54,7 @@ def build(settings: Settings) -> Dependencies:
         collaboration=CollaborationService(pipeline, applications, TaskRepository()),
         pools=PoolService(applications),
         self_identification=SelfIdentificationReport(jobs),
+        duplicates=DuplicateService(pipeline, applications, events),
     )
 
 

@@ -46,6 +46,7 @@ def openapi_document() -> dict[str, Any]:
     """The recruiter API's OpenAPI document, with its request bodies."""
     from recruiter.routers.candidates import (
         HireRequest,
+        MergeRequest,
         MoveRequest,
         RejectRequest,
         WithdrawRequest,
@@ -78,6 +79,7 @@ def openapi_document() -> dict[str, Any]:
         ("/ats/tasks", "post"): TaskRequest,
         ("/ats/tasks/{task_id}", "patch"): TaskChanges,
         ("/ats/pools", "post"): PoolRequest,
+        ("/ats/candidates/{candidate_id}/merge", "post"): MergeRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

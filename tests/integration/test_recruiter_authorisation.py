@@ -81,6 +81,11 @@ ROUTES = {
         "allowed": {"admin", "recruiter"}
     },
     ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
+    ("GET", "/ats/candidates/{candidate_id}/duplicates"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/candidates/{candidate_id}/merge"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"duplicate_id": "{other_candidate}"},
+    },
 }
 
 
@@ -161,7 +166,7 @@ def _targets(api, ats, demo):
             "candidate_id": own["candidate_id"],
         },
     ).json()["task_id"]
-    shared = {"pool_id": pool_id, "task_id": task_id}
+    shared = {"pool_id": pool_id, "task_id": task_id, "other_candidate": other["candidate_id"]}
     return {
         "own": {"job_id": demo.open_job_ids[2], **own, **shared},
         "other": {"job_id": demo.open_job_ids[1], **other, **shared},

@@ -243,3 +243,76 @@ def test_admins_see_self_identification_only_in_aggregate(ats, api, demo):
     assert gender["Non-binary"] == 0
     assert "p0@example.com" not in str(report)
     assert ats.as_role("recruiter").get(f"/ats/jobs/{job}/self-identification").status == 403
+
+
+def test_people_sharing_a_phone_or_linkedin_are_flagged_and_merged(
+    ats, api, demo, store, bus_events
+):
+    # Given the same person applying twice with two e-mail addresses
+    first = api.post_json(
+        f"/jobs/{demo.open_job_ids[2]}/applications",
+        application(
+            email="ada@work.example",
+            answers={},
+            consent={},
+            links=["https://www.linkedin.com/in/Ada-Lovelace/"],
+        ),
+    ).json()
+    second = api.post_json(
+        f"/jobs/{demo.open_job_ids[0]}/applications",
+        application(
+            email="ada@home.example",
+            phone="+49 30 901820",
+            links=["https://linkedin.com/in/ada-lovelace"],
+        ),
+    ).json()
+    assert first["candidate_id"] != second["candidate_id"]
+    recruiter = ats.as_role("recruiter")
+    recruiter.post_json(
+        f"/ats/candidates/{second['candidate_id']}/notes", {"body": "Met at the fair"}
+    )
+    pool = recruiter.post_json("/ats/pools", {"name": "Analysts"}).json()["pool_id"]
+    recruiter.request("PUT", f"/ats/pools/{pool}/candidates/{second['candidate_id']}")
+    # Then each is flagged as the other's possible duplicate
+    found = recruiter.get(f"/ats/candidates/{first['candidate_id']}/duplicates").json()[
+        "duplicates"
+    ]
+    assert [(d["candidate_id"], d["matched_on"]) for d in found] == [
+        (second["candidate_id"], ["linkedin", "phone"])
+    ]
+    bus_events()
+    # When they are merged
+    merged = recruiter.post_json(
+        f"/ats/candidates/{first['candidate_id']}/merge", {"duplicate_id": second["candidate_id"]}
+    )
+    assert merged.status == 200, merged.body
+    # Then one profile holds both applications, the note, the pool and the history
+    profile = recruiter.get(f"/ats/candidates/{first['candidate_id']}").json()
+    assert {a["application_id"] for a in profile["applications"]} == {
+        first["application_id"],
+        second["application_id"],
+    }
+    assert [n["body"] for n in profile["notes"]] == ["Met at the fair"]
+    assert profile["pools"] == [pool]
+    assert len(profile["stage_history"]) == 2
+    assert recruiter.get(f"/ats/candidates/{second['candidate_id']}").status == 404
+    assert (
+        recruiter.get(f"/ats/candidates/{first['candidate_id']}/duplicates").json()["duplicates"]
+        == []
+    )
+    # And the merge is audited, announced, and the other address now finds the kept person
+    [audit] = store.of_type("merge")
+    assert (audit["merged_from"], audit["actor"]) == (second["candidate_id"], "local-recruiter")
+    assert [e["detail-type"] for e in bus_events()] == ["candidate.merged"]
+    again = api.post_json(
+        f"/jobs/{demo.open_job_ids[0]}/applications",
+        application(email="ada@home.example"),
+    ).json()
+    assert again == second | {"candidate_id": first["candidate_id"]}
+    assert (
+        recruiter.post_json(
+            f"/ats/candidates/{first['candidate_id']}/merge",
+            {"duplicate_id": first["candidate_id"]},
+        ).status
+        == 422
+    )

@@ -230,3 +230,30 @@ def add_note(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
     return dependencies.get().collaboration.add_note(
         principal(event), candidate_id, body(event, NoteRequest)
     )
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duplicate_id: str = Field(pattern=ID)
+
+
+@router.get(
+    "/ats/candidates/<candidate_id>/duplicates",
+    summary="People sharing a phone number or LinkedIn profile with this one",
+    tags=["Candidates"],
+)
+def duplicates(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
+    found = dependencies.get().duplicates.find(principal(router.current_event), candidate_id)
+    return {"duplicates": found}
+
+
+@router.post(
+    "/ats/candidates/<candidate_id>/merge",
+    summary="Merge a duplicate into this candidate (audited)",
+    tags=["Candidates"],
+)
+def merge(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
+    event = router.current_event
+    request = body(event, MergeRequest)
+    return dependencies.get().duplicates.merge(principal(event), candidate_id, request.duplicate_id)

@@ -290,6 +290,8 @@ RECRUITER = Function(
         Route("PUT", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
         Route("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
         Route("GET", "/ats/jobs/{job_id}/self-identification", "recruiter"),
+        Route("GET", "/ats/candidates/{candidate_id}/duplicates", "recruiter"),
+        Route("POST", "/ats/candidates/{candidate_id}/merge", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),

@@ -19,11 +19,13 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from recruiting.clock import iso, month
+from recruiting.intake.identity import contact_points
 from recruiting.storage.items import (
     ApplicationItem,
     ApplyMarkerItem,
     CandidateItem,
     CandidatesTableItem,
+    ContactPointItem,
     IdentityItem,
     MembershipItem,
     NoteItem,
@@ -255,6 +257,8 @@ class CandidateRepository:
                         gsi2sk=f"{at}#{new.application_id}",
                     )
                 )
+                for point in contact_points(contact.phone_e164, contact.links):
+                    tx.save(ContactPointItem(point, pk, candidate_id=new.candidate_id))
                 if new.self_identification:
                     tx.save(
                         SelfIdentificationItem(

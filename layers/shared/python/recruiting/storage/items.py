@@ -176,6 +176,24 @@ class IdentityItem(CandidatesTableItem, discriminator="identity"):
     candidate_id = UnicodeAttribute()
 
 
+class ContactPointItem(CandidatesTableItem, discriminator="contact_point"):
+    """pk PHONE#<e164> or LINKEDIN#<linkedin.com/in/slug>, sk CAND#<cid>.
+
+    Not unique (unlike e-mail): two people sharing one is how duplicates show.
+    """
+
+    candidate_id = UnicodeAttribute()
+
+
+class MergeItem(CandidatesTableItem, discriminator="merge"):
+    """pk CAND#<kept>, sk MERGE#<at>: the audit of a merge (ids only)."""
+
+    merged_from = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    at = UnicodeAttribute()
+    moved = NumberAttribute()
+
+
 class ApplicationItem(CandidatesTableItem, discriminator="application"):
     """pk CAND#<cid>, sk APP#<app id>.
 
@@ -370,6 +388,8 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "candidates": (
         CandidateItem,
         IdentityItem,
+        ContactPointItem,
+        MergeItem,
         ApplicationItem,
         ApplyMarkerItem,
         StageChangeItem,
