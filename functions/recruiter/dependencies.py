@@ -11,6 +11,8 @@ from recruiting.ats.pipeline import PipelineService
 from recruiting.ats.pools import PoolService
 from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
+from recruiting.search.index import DynamoSearchIndex
+from recruiting.search.service import SearchService
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
@@ -28,6 +30,7 @@ class Dependencies:
     pools: PoolService
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
+    search: SearchService
 
 
 _current: Dependencies | None = None
@@ -40,6 +43,7 @@ def build(settings: Settings) -> Dependencies:
             "candidates": settings.candidates_table,
             "tasks": settings.tasks_table,
             "self_identification": settings.self_id_table,
+            "search": settings.search_table,
         },
         region=settings.region,
     )
@@ -51,10 +55,11 @@ def build(settings: Settings) -> Dependencies:
         settings=settings,
         jobs=jobs,
         pipeline=pipeline,
-        collaboration=CollaborationService(pipeline, applications, TaskRepository()),
-        pools=PoolService(applications),
+        collaboration=CollaborationService(pipeline, applications, TaskRepository(), events),
+        pools=PoolService(applications, events),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
+        search=SearchService(DynamoSearchIndex()),
     )
 
 

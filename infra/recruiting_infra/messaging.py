@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -91,3 +93,31 @@ class Messaging(Construct):
                 retention=EVENT_ARCHIVE_RETENTION,
             )
             self.buses[declared_bus.key] = bus
+        for declared in queues:
+            for bus_key, detail_types in declared.subscribes_to:
+                name = pascal(declared.key)
+                queue = self.queues[declared.key]
+                # EventBridge delivers to the KMS-encrypted queue; events it cannot
+                # deliver after its retries wait in the queue's dead-letter queue.
+                events.Rule(
+                    self,
+                    f"{name}From{pascal(bus_key)}",
+                    event_bus=self.buses[bus_key],
+                    description=f"{', '.join(detail_types)} to the {declared.key} queue",
+                    event_pattern=events.EventPattern(
+                        source=["recruiting"], detail_type=list(detail_types)
+                    ),
+                    targets=[
+                        targets.SqsQueue(
+                            queue,
+                            dead_letter_queue=self.dead_letter_queues[declared.key],
+                            retry_attempts=8,
+                            max_event_age=Duration.hours(24),
+                        )
+                    ],
+                )
+                key.grant(
+                    iam.ServicePrincipal("events.amazonaws.com"),
+                    "kms:GenerateDataKey",
+                    "kms:Decrypt",
+                )

@@ -112,4 +112,20 @@ def provision(prefix: str = "recruiting", region: str = "us-east-1") -> dict[str
         name = physical_name(prefix, bus.key)
         events.create_event_bus(Name=name)
         env[bus.env] = name
+    for queue in wiring.QUEUES:
+        for bus_key, detail_types in queue.subscribes_to:
+            rule = physical_name(prefix, f"{queue.key}-from-{bus_key}")
+            bus_name = env[wiring.bus(bus_key).env]
+            events.put_rule(
+                Name=rule,
+                EventBusName=bus_name,
+                EventPattern=json.dumps(
+                    {"source": ["recruiting"], "detail-type": list(detail_types)}
+                ),
+            )
+            events.put_targets(
+                Rule=rule,
+                EventBusName=bus_name,
+                Targets=[{"Id": "queue", "Arn": queue_arns[queue.key]}],
+            )
     return env

@@ -82,6 +82,7 @@ ROUTES = {
     },
     ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
     ("GET", "/ats/candidates/{candidate_id}/duplicates"): {"allowed": {"admin", "recruiter"}},
+    ("GET", "/ats/search"): {"allowed": {"admin", "recruiter"}},
     ("POST", "/ats/candidates/{candidate_id}/merge"): {
         "allowed": {"admin", "recruiter"},
         "body": {"duplicate_id": "{other_candidate}"},

@@ -257,3 +257,34 @@ def merge(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
     event = router.current_event
     request = body(event, MergeRequest)
     return dependencies.get().duplicates.merge(principal(event), candidate_id, request.duplicate_id)
+
+
+@router.get(
+    "/ats/search",
+    summary="Search people by keywords (resume text, skills, titles, names), with filters",
+    tags=["Candidates"],
+)
+def search(
+    # Optional here so a caller without the role hears 403 before any 422.
+    q: Annotated[str, Query(max_length=500)] = "",
+    location: Annotated[str | None, Query(max_length=200)] = None,
+    min_years: Annotated[float | None, Query(ge=0, le=80)] = None,
+    education: Annotated[str | None, Query(max_length=20)] = None,
+    pool: Annotated[str | None, Query(max_length=64)] = None,
+    tag: Annotated[str | None, Query(max_length=40)] = None,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    return dependencies.get().search.search(
+        principal(router.current_event),
+        q,
+        location=location,
+        min_years=min_years,
+        education_level=education,
+        pool=pool,
+        tag=tag,
+        stage=stage,
+        offset=offset,
+        limit=limit,
+    )

@@ -24,6 +24,7 @@ class Settings(BaseModel):
     self_id_table: str
     idempotency_table: str
     tasks_table: str = ""
+    search_table: str = ""
     resume_bucket: str
     event_bus: str
     region: str = "us-east-1"
@@ -51,6 +52,7 @@ class Settings(BaseModel):
             "self_id_table": env.get(wiring.SELF_IDENTIFICATION.env, ""),
             "idempotency_table": env.get(wiring.IDEMPOTENCY.env, ""),
             "tasks_table": env.get(wiring.TASKS.env, ""),
+            "search_table": env.get(wiring.SEARCH.env, ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
             "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),

@@ -61,6 +61,8 @@ class Queue:
     purpose: str
     max_receives: int = 5
     visibility_timeout_seconds: int = 180
+    # (bus key, detail types): an EventBridge rule delivers these events here.
+    subscribes_to: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,15 @@ IDEMPOTENCY = Table(
     purpose="Powertools idempotency records (Idempotency-Key header)",
 )
 
-TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, TASKS, IDEMPOTENCY)
+SEARCH = Table(
+    key="search",
+    env="SEARCH_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    purpose="candidate search: a document per person, postings per keyword (TERM#<term>)",
+)
+
+TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, TASKS, SEARCH, IDEMPOTENCY)
 
 RESUME_UPLOADS_QUEUE = Queue(
     key="resume_uploads",
@@ -191,7 +201,28 @@ RESUME_UPLOADS_QUEUE = Queue(
     purpose="S3 ObjectCreated notifications for resumes and recruiter imports",
 )
 
-QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE,)
+SEARCH_UPDATES_QUEUE = Queue(
+    key="search_updates",
+    env="SEARCH_UPDATES_QUEUE_URL",
+    purpose="changes to people that the search index must follow",
+    visibility_timeout_seconds=120,
+    subscribes_to=(
+        (
+            "events",
+            (
+                "application.received",
+                "candidate.stage_changed",
+                "application.rejected",
+                "application.withdrawn",
+                "application.hired",
+                "candidate.updated",
+                "candidate.merged",
+            ),
+        ),
+    ),
+)
+
+QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE)
 
 RESUMES = Bucket(
     key="resumes",
@@ -292,12 +323,14 @@ RECRUITER = Function(
         Route("GET", "/ats/jobs/{job_id}/self-identification", "recruiter"),
         Route("GET", "/ats/candidates/{candidate_id}/duplicates", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/merge", "recruiter"),
+        Route("GET", "/ats/search", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
         ("candidates", "read_write"),
         ("tasks", "read_write"),
         ("self_identification", "read"),
+        ("search", "read"),
         ("idempotency", "read_write"),
     ),
     buckets=(BucketAccess("resumes", ("applications/",), "read"),),
@@ -307,7 +340,20 @@ RECRUITER = Function(
     service="recruiter",
 )
 
-FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER)
+SEARCH_INDEXER = Function(
+    name="search_indexer",
+    description="Keeps the candidate search index in step with applications, stages, tags, pools",
+    handler="search_indexer.handler.lambda_handler",
+    dependency_layers=("core",),
+    consumes=("search_updates",),
+    tables=(("candidates", "read"), ("search", "read_write")),
+    buckets=(BucketAccess("resumes", ("applications/",), "read"),),
+    memory_mb=512,
+    timeout_seconds=60,
+    service="search_indexer",
+)
+
+FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER)
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
 BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)

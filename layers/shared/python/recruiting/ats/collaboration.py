@@ -24,6 +24,7 @@ from recruiting.ats.pipeline import PipelineService
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from recruiting.storage.candidates import ApplicationRepository
+from recruiting.storage.events import EventPublisher
 from recruiting.storage.items import ApplicationItem, NoteItem, ScorecardItem, TaskItem
 from recruiting.storage.tasks import NewTask, TaskRepository, task_item
 
@@ -126,12 +127,14 @@ class CollaborationService:
         pipeline: PipelineService,
         applications: ApplicationRepository,
         tasks: TaskRepository,
+        events: EventPublisher | None = None,
         now: Callable[[], datetime] = clock.now,
         new_id: Callable[[], str] = clock.new_id,
     ) -> None:
         self.pipeline = pipeline
         self.applications = applications
         self.tasks = tasks
+        self.events = events
         self.now = now
         self.new_id = new_id
 
@@ -321,6 +324,15 @@ class CollaborationService:
         self.applications.annotate(application, tags, request.rating, self.now())
         refreshed = self.applications.get_application(candidate_id, application_id)
         assert refreshed is not None
+        if self.events is not None:
+            self.events.announce(
+                "candidate.updated",
+                {
+                    "candidate_id": candidate_id,
+                    "change": "tags_or_rating",
+                    "actor": principal.user_id,
+                },
+            )
         return {
             "application_id": application_id,
             "tags": list(refreshed.tags or []),

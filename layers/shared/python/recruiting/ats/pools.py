@@ -17,6 +17,7 @@ from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import NotFound
 from recruiting.storage.candidates import ApplicationRepository
+from recruiting.storage.events import EventPublisher
 from recruiting.storage.items import CandidateItem, MembershipItem, PoolItem
 
 
@@ -41,10 +42,12 @@ class PoolService:
     def __init__(
         self,
         applications: ApplicationRepository,
+        events: EventPublisher | None = None,
         now: Callable[[], datetime] = clock.now,
         new_id: Callable[[], str] = clock.new_id,
     ) -> None:
         self.applications = applications
+        self.events = events
         self.now = now
         self.new_id = new_id
 
@@ -117,8 +120,18 @@ class PoolService:
                 gsi1sk=f"{now}#{candidate_id}",
             )
         )
+        if added:
+            self._announce(principal, candidate_id)
         return {"pool_id": pool_id, "candidate_id": candidate_id, "added": added}
+
+    def _announce(self, principal: Principal, candidate_id: str) -> None:
+        if self.events is not None:
+            self.events.announce(
+                "candidate.updated",
+                {"candidate_id": candidate_id, "change": "pools", "actor": principal.user_id},
+            )
 
     def remove(self, principal: Principal, pool_id: str, candidate_id: str) -> None:
         self._pool(principal, pool_id)
         self.applications.remove_member(pool_id, candidate_id)
+        self._announce(principal, candidate_id)

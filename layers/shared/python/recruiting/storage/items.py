@@ -362,6 +362,43 @@ class TaskItem(Model):
     version = NumberAttribute(default=1)
 
 
+# --- search table --------------------------------------------------------------
+
+
+class SearchTableItem(Model):
+    class Meta:
+        table_name = "search"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    # Facets, on the document and on every posting, so a keyword Query can
+    # filter without reading the documents.
+    location = UnicodeAttribute(null=True)  # lower case
+    years_experience = NumberAttribute(default=0)
+    education_rank = NumberAttribute(default=0)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    pools = ListAttribute(of=UnicodeAttribute, default=list)
+    stages = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class SearchDocItem(SearchTableItem, discriminator="doc"):
+    """pk DOC#<cid>, sk DOC: what a result shows, and the terms last indexed."""
+
+    candidate_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    location_display = UnicodeAttribute(null=True)
+    education_level = UnicodeAttribute()
+    terms = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class TermItem(SearchTableItem, discriminator="term"):
+    """pk TERM#<term>, sk CAND#<cid>: one posting per keyword per person."""
+
+    candidate_id = UnicodeAttribute()
+
+
 # --- self-identification table ---------------------------------------------
 
 
@@ -382,6 +419,7 @@ _BASES: dict[str, type[Model]] = {
     "candidates": CandidatesTableItem,
     "self_identification": SelfIdentificationItem,
     "tasks": TaskItem,
+    "search": SearchTableItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
@@ -400,6 +438,7 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     ),
     "self_identification": (),
     "tasks": (),
+    "search": (SearchDocItem, TermItem),
 }
 
 

@@ -1,0 +1,121 @@
+"""Search for recruiters (admins and recruiters: it spans every job), and the
+indexer that keeps the index in step with people's partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from recruiting import clock
+from recruiting.auth import Principal, Role, require
+from recruiting.errors import FieldError, ValidationFailed
+from recruiting.search.documents import EDUCATION_LEVELS, build
+from recruiting.search.index import MAX_QUERY_TERMS, SearchIndex, SearchQuery
+from recruiting.search.text import terms
+from recruiting.storage.candidates import ApplicationRepository
+from recruiting.storage.files import ResumeStore
+from recruiting.storage.items import ApplicationItem
+
+MAX_TEXT_BYTES = 1024 * 1024
+
+
+class SearchService:
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def search(
+        self,
+        principal: Principal,
+        keywords: str,
+        *,
+        location: str | None = None,
+        min_years: float | None = None,
+        education_level: str | None = None,
+        pool: str | None = None,
+        tag: str | None = None,
+        stage: str | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> dict[str, Any]:
+        require(principal, Role.ADMIN, Role.RECRUITER)
+        wanted = terms(keywords)
+        if not wanted:
+            raise ValidationFailed(
+                [FieldError("q", "keywords", "give at least one keyword (not only stop words)")]
+            )
+        if len(wanted) > MAX_QUERY_TERMS:
+            raise ValidationFailed(
+                [FieldError("q", "too_many_keywords", f"at most {MAX_QUERY_TERMS} keywords")]
+            )
+        if education_level is not None and education_level not in EDUCATION_LEVELS:
+            raise ValidationFailed(
+                [FieldError("education", "enum", f"one of {', '.join(EDUCATION_LEVELS)}")]
+            )
+        page = self.index.search(
+            SearchQuery(
+                terms=tuple(wanted),
+                location=location,
+                min_years=min_years,
+                education_level=education_level,
+                pool=pool,
+                tag=tag,
+                stage=stage,
+            ),
+            offset,
+            limit,
+        )
+        following = offset + limit
+        return {
+            "keywords": wanted,
+            "total": page.total,
+            "results": [asdict(hit) for hit in page.hits],
+            "next_offset": following if following < page.total else None,
+        }
+
+
+class SearchIndexer:
+    """Rebuilds one person's search document from their partition."""
+
+    def __init__(
+        self,
+        applications: ApplicationRepository,
+        files: ResumeStore,
+        index: SearchIndex,
+        today: Callable[[], date] = lambda: clock.now().date(),
+    ) -> None:
+        self.applications = applications
+        self.files = files
+        self.index = index
+        self.today = today
+
+    def _texts(self, items: list[Any]) -> list[str]:
+        """Plain-text resumes and cover letters (PDF and DOCX text comes from
+        the resume parser's output, issue 4)."""
+        texts = []
+        for application in (i for i in items if isinstance(i, ApplicationItem)):
+            documents = application.documents.as_dict() if application.documents else {}
+            for document in documents.values():
+                if document.get("kind") == "txt":
+                    data = self.files.read(document["key"], MAX_TEXT_BYTES)
+                    if data:
+                        texts.append(data[:MAX_TEXT_BYTES].decode("utf-8", errors="replace"))
+        return texts
+
+    def reindex(self, candidate_id: str) -> bool:
+        """True when the person is indexed, False when they no longer exist."""
+        items = self.applications.partition(candidate_id)
+        document = build(items, self._texts(items), self.today())
+        if document is None:
+            self.index.remove(candidate_id)
+            return False
+        self.index.index(document)
+        return True
+
+    def handle(self, detail_type: str, detail: dict[str, Any]) -> None:
+        if detail_type == "candidate.merged":
+            self.index.remove(str(detail["merged"]))
+            self.reindex(str(detail["kept"]))
+            return
+        self.reindex(str(detail["candidate_id"]))
