@@ -20,7 +20,10 @@ from recruiting_local.context import LocalContext
 from recruiting_local.resources import provision
 
 SIZES = (5_000, 50_000)
-RUNS = 9
+RUNS = 3
+# Results are ordered by candidate id, so the page shown comes from the lowest
+# ids: only they need documents (postings are what a search reads at scale).
+DOCUMENTS = 2_000
 # (keyword, share of people who have it): common skills are common.
 VOCABULARY = [
     ("python", 0.30),
@@ -34,8 +37,10 @@ VOCABULARY = [
     ("excel", 0.40),
     ("sales", 0.20),
 ]
-FILLER = [f"word{n}" for n in range(2_000)]
-QUERY = "q=python+aws&min_years=3"
+# Two specific skills (8% and 3% of people): moto answers a Query item by item,
+# so common words would measure moto rather than this code.
+QUERY = "q=kubernetes+rust&min_years=3"
+TERMS = ("kubernetes", "rust")
 
 
 def _people(env: dict[str, str], start: int, count: int, rng: random.Random) -> None:
@@ -44,7 +49,6 @@ def _people(env: dict[str, str], start: int, count: int, rng: random.Random) -> 
         for n in range(start, start + count):
             cid = f"{n:032x}"
             words = [w for w, share in VOCABULARY if rng.random() < share]
-            words += rng.sample(FILLER, 6)
             facets = {
                 "location": rng.choice(["berlin", "london", "boston, ma", "remote"]),
                 "years_experience": rng.randint(0, 25),
@@ -63,6 +67,8 @@ def _people(env: dict[str, str], start: int, count: int, rng: random.Random) -> 
                         **facets,
                     }
                 )
+            if n >= DOCUMENTS:
+                continue
             batch.put_item(
                 Item={
                     "pk": f"DOC#{cid}",
@@ -131,7 +137,7 @@ def run() -> list[tuple[str, str, str, str, str]]:
             timings, raw = [], []
             for _ in range(RUNS):
                 start = time.perf_counter()
-                for term in ("python", "aws"):
+                for term in TERMS:
                     pages = dynamodb.get_paginator("query").paginate(
                         TableName=env[wiring.SEARCH.env],
                         KeyConditionExpression="pk = :t",
@@ -146,16 +152,26 @@ def run() -> list[tuple[str, str, str, str, str]]:
                 timings.append(time.perf_counter() - start)
             with counting_calls() as (calls, _):
                 handler.lambda_handler(event, LocalContext("recruiter"))
+            postings = sum(
+                dynamodb.query(
+                    TableName=env[wiring.SEARCH.env],
+                    KeyConditionExpression="pk = :t",
+                    ExpressionAttributeValues={":t": {"S": f"TERM#{t}"}},
+                    Select="COUNT",
+                )["Count"]
+                for t in TERMS
+            )
             medians[size] = statistics.median(timings)
             baselines[size] = statistics.median(raw)
             reads = ", ".join(f"{k} {v}" for k, v in sorted(calls.items()))
             rows.append(
                 (
-                    f"search 'python aws', 3+ years, over {size:,} people (first 20)",
+                    f"search 'kubernetes rust', 3+ years, over {size:,} people (first 20)",
                     f"{medians[size] * 1000:.0f} ms",
                     f"{baselines[size] * 1000:.0f} ms",
                     f"{medians[size] / baselines[size]:.1f}",
-                    f"baseline: the two keyword Queries direct; calls: {reads}",
+                    f"baseline: the two keyword Queries direct; calls: {reads}; "
+                    f"postings read {postings:,} (~{postings * 190 / 8192:.0f} RCU)",
                 )
             )
     growth = medians[SIZES[-1]] / medians[SIZES[0]]
@@ -166,7 +182,7 @@ def run() -> list[tuple[str, str, str, str, str]]:
             f"{growth:.1f}x",
             f"{raw_growth:.1f}x",
             f"{growth / raw_growth:.2f}",
-            "grows with the postings of the keywords (here 30% and 20% of people), "
+            "grows with the postings of the keywords (8% and 3% of people here), "
             "not with the base; past ~100k people move to OpenSearch (docs/search.md)",
         )
     )
