@@ -316,3 +316,32 @@ def test_people_sharing_a_phone_or_linkedin_are_flagged_and_merged(
         ).status
         == 422
     )
+
+
+def test_notes_scorecards_and_tasks_are_announced_without_personal_data(ats, api, demo, bus_events):
+    receipt = _intern_application(api, demo)
+    bus_events()
+    recruiter = ats.as_role("recruiter")
+    recruiter.post_json(
+        f"/ats/candidates/{receipt['candidate_id']}/notes", {"body": "Ada is great"}
+    )
+    recruiter.post_json(
+        _app_path(receipt) + "/scorecards", {"ratings": {"python": 4}, "recommendation": "yes"}
+    )
+    task = recruiter.post_json(
+        "/ats/tasks",
+        {
+            "title": "Call Ada",
+            "assignee_id": "local-recruiter",
+            "candidate_id": receipt["candidate_id"],
+        },
+    ).json()
+    recruiter.patch_json(f"/ats/tasks/{task['task_id']}", {"status": "done"})
+    events = bus_events()
+    assert [(e["detail-type"], e["detail"].get("change")) for e in events] == [
+        ("candidate.updated", "note"),
+        ("candidate.updated", "scorecard"),
+        ("task.created", None),
+        ("task.updated", None),
+    ]
+    assert "Ada" not in json.dumps(events)

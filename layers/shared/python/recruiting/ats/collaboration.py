@@ -138,6 +138,10 @@ class CollaborationService:
         self.now = now
         self.new_id = new_id
 
+    def _announce(self, detail_type: str, detail: dict[str, object]) -> None:
+        if self.events is not None:
+            self.events.announce(detail_type, detail)
+
     # --- notes -------------------------------------------------------------------
 
     def add_note(
@@ -187,6 +191,16 @@ class CollaborationService:
             at=clock.iso(now),
         )
         self.applications.add_note(note, tasks)
+        self._announce(
+            "candidate.updated",
+            {
+                "candidate_id": candidate_id,
+                "change": "note",
+                "note_id": note_id,
+                "tasks_created": [t.task_id for t in tasks],
+                "actor": principal.user_id,
+            },
+        )
         return {
             "note_id": note_id,
             "body": request.body,
@@ -217,6 +231,10 @@ class CollaborationService:
                 candidate_id=request.candidate_id,
                 job_id=request.job_id,
             )
+        )
+        self._announce(
+            "task.created",
+            {"task_id": item.task_id, "assignee_id": item.assignee_id, "actor": principal.user_id},
         )
         return task_view(item)
 
@@ -266,6 +284,15 @@ class CollaborationService:
             updated = self.tasks.update(item, values, self.now())
         except PutError as exc:
             raise Conflict("the task was changed by someone else; reload and try again") from exc
+        self._announce(
+            "task.updated",
+            {
+                "task_id": updated.task_id,
+                "status": updated.status,
+                "assignee_id": updated.assignee_id,
+                "actor": principal.user_id,
+            },
+        )
         return task_view(updated)
 
     # --- scorecards, tags, ratings ---------------------------------------------
@@ -302,6 +329,15 @@ class CollaborationService:
             submitted_at=now,
         )
         item.save()
+        self._announce(
+            "candidate.updated",
+            {
+                "candidate_id": candidate_id,
+                "application_id": application_id,
+                "change": "scorecard",
+                "actor": principal.user_id,
+            },
+        )
         return {
             "application_id": application_id,
             "interview": request.interview,
@@ -324,15 +360,14 @@ class CollaborationService:
         self.applications.annotate(application, tags, request.rating, self.now())
         refreshed = self.applications.get_application(candidate_id, application_id)
         assert refreshed is not None
-        if self.events is not None:
-            self.events.announce(
-                "candidate.updated",
-                {
-                    "candidate_id": candidate_id,
-                    "change": "tags_or_rating",
-                    "actor": principal.user_id,
-                },
-            )
+        self._announce(
+            "candidate.updated",
+            {
+                "candidate_id": candidate_id,
+                "change": "tags_or_rating",
+                "actor": principal.user_id,
+            },
+        )
         return {
             "application_id": application_id,
             "tags": list(refreshed.tags or []),
