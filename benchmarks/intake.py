@@ -4,7 +4,6 @@ calls (and write capacity) one application costs."""
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import time
 from collections import Counter
@@ -14,16 +13,14 @@ from typing import Any
 
 import boto3
 import botocore.client
-from moto import mock_aws
 
+from benchmarks.environment import moto_account
 from recruiting import wiring
 from recruiting.clock import now
 from recruiting.demo import seed
-from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
 from recruiting_local.apigw import HttpRequest, match, to_event
 from recruiting_local.context import LocalContext
-from recruiting_local.resources import provision
 
 APPLICATIONS = 60
 PDF = b"%PDF-1.4\n" + b"0" * 200_000 + b"\n%%EOF\n"
@@ -136,30 +133,7 @@ def _event(job_id: int, n: int) -> dict[str, Any]:
 
 
 def run() -> list[tuple[str, str, str, str, str]]:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    with mock_aws():
-        env = provision(prefix="bench")
-        os.environ.update(env)
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
-            },
-            region="us-east-1",
-        )
+    with moto_account("bench") as env:
         org = seed(JobRepository(), now(), api_key="bench")
         job_id = org.open_job_ids[2]  # the intern job: no required questions
         from intake import dependencies, handler

@@ -4,23 +4,20 @@ must not grow with the stage: it reads one page of the by_job index."""
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from typing import Any
 
 import boto3
-from moto import mock_aws
 
+from benchmarks.environment import moto_account
 from benchmarks.intake import counting_calls
 from recruiting import wiring
 from recruiting.clock import iso, now
 from recruiting.demo import seed
-from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
 from recruiting_local.apigw import HttpRequest, match, to_event
 from recruiting_local.context import LocalContext
-from recruiting_local.resources import provision
 
 SIZES = (1_000, 10_000)
 PAGE = 50
@@ -73,31 +70,8 @@ def _list_event(job_id: int) -> dict[str, Any]:
 
 
 def run() -> list[tuple[str, str, str, str, str]]:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     rows = []
-    with mock_aws():
-        env = provision(prefix="benchats")
-        os.environ.update(env)
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
-                "tasks": env[wiring.TASKS.env],
-            },
-            region="us-east-1",
-        )
+    with moto_account("benchats") as env:
         org = seed(JobRepository(), now(), api_key="bench")
         job_id = org.open_job_ids[0]
         from recruiter import dependencies, handler

@@ -3,21 +3,18 @@ with the DynamoDB calls it makes, beside the same keyword Queries made direct.""
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import time
 from typing import Any
 
 import boto3
-from moto import mock_aws
 
+from benchmarks.environment import moto_account
 from benchmarks.intake import counting_calls
 from recruiting import wiring
-from recruiting.storage.items import bind_tables
 from recruiting_local.apigw import HttpRequest, match, to_event
 from recruiting_local.context import LocalContext
-from recruiting_local.resources import provision
 
 SIZES = (5_000, 50_000)
 RUNS = 3
@@ -95,34 +92,11 @@ def _event() -> dict[str, Any]:
 
 
 def run() -> list[tuple[str, str, str, str, str]]:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
     rng = random.Random(7)
     rows = []
     medians: dict[int, float] = {}
     baselines: dict[int, float] = {}
-    with mock_aws():
-        env = provision(prefix="benchsearch")
-        os.environ.update(env)
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "tasks": env[wiring.TASKS.env],
-                "search": env[wiring.SEARCH.env],
-            },
-            region="us-east-1",
-        )
+    with moto_account("benchsearch") as env:
         from recruiter import dependencies, handler
 
         dependencies.use(None)

@@ -60,10 +60,14 @@ class Api:
         request = HttpRequest(method, target, list((headers or {}).items()), body)
         resource, params, _ = match(method, target.split("?", 1)[0])
         assert resource is not None, f"no route for {method} {target}"
-        event = to_event(request, resource, params)
+        event = self.prepare(to_event(request, resource, params))
         result = self.handler(event, LocalContext(resource.function.name))
         response = from_result(result)
         return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
+
+    def prepare(self, event: dict[str, Any]) -> dict[str, Any]:
+        """What API Gateway adds before the function sees the event."""
+        return event
 
     def get(self, target: str, **query: Any) -> Reply:
         if query:
@@ -144,22 +148,10 @@ class RecruiterApi(Api):
         caller.claims = {"sub": user_id or f"local-{role}", "cognito:groups": role}
         return caller
 
-    def request(
-        self,
-        method: str,
-        target: str,
-        body: bytes = b"",
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        request = HttpRequest(method, target, list((headers or {}).items()), body)
-        resource, params, _ = match(method, target.split("?", 1)[0])
-        assert resource is not None, f"no route for {method} {target}"
-        event = to_event(request, resource, params)
+    def prepare(self, event: dict[str, Any]) -> dict[str, Any]:
         if self.claims is not None:
             event["requestContext"]["authorizer"] = {"claims": self.claims}
-        result = self.handler(event, LocalContext(resource.function.name))
-        response = from_result(result)
-        return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
+        return event
 
     def patch_json(self, target: str, payload: Any) -> Reply:
         return self.request(
