@@ -11,6 +11,7 @@ from recruiting.ats.pipeline import PipelineService
 from recruiting.ats.pools import PoolService
 from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
+from recruiting.idempotency import IdempotentCalls
 from recruiting.search.index import DynamoSearchIndex
 from recruiting.search.service import SearchService
 from recruiting.storage.candidates import ApplicationRepository
@@ -31,6 +32,7 @@ class Dependencies:
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
     search: SearchService
+    idempotency: IdempotentCalls
 
 
 _current: Dependencies | None = None
@@ -60,6 +62,7 @@ def build(settings: Settings) -> Dependencies:
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
         search=SearchService(DynamoSearchIndex()),
+        idempotency=IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds),
     )
 
 

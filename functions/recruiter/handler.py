@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from recruiter import dependencies
 from recruiter.observability import logger, metrics
 from recruiter.routers import candidates, jobs, pools, tasks
 from recruiting.errors import DomainError
@@ -103,4 +104,5 @@ def openapi_document() -> dict[str, Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    dependencies.get().idempotency.register_context(context)
     return app.resolve(event, context)

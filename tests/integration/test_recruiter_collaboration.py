@@ -345,3 +345,34 @@ def test_notes_scorecards_and_tasks_are_announced_without_personal_data(ats, api
         ("task.updated", None),
     ]
     assert "Ada" not in json.dumps(events)
+
+
+def test_a_retried_note_or_task_with_the_same_key_is_made_once(ats, api, demo, store):
+    receipt = _intern_application(api, demo)
+    recruiter = ats.as_role("recruiter")
+    note = {"body": "Ping @local-hiring_manager"}
+    key = {"Idempotency-Key": "note-1"}
+    path = f"/ats/candidates/{receipt['candidate_id']}/notes"
+    first = recruiter.request(
+        "POST", path, json.dumps(note).encode(), {"Content-Type": "application/json", **key}
+    )
+    again = recruiter.request(
+        "POST", path, json.dumps(note).encode(), {"Content-Type": "application/json", **key}
+    )
+    assert first.status == again.status == 201
+    assert again.json() == first.json()
+    assert len(store.of_type("note")) == 1
+    assert len(store.items("tasks")) == 1  # the mention's task, once
+    task = {
+        "title": "Call",
+        "assignee_id": "local-recruiter",
+        "candidate_id": receipt["candidate_id"],
+    }
+    for _ in range(2):
+        recruiter.request(
+            "POST",
+            "/ats/tasks",
+            json.dumps(task).encode(),
+            {"Content-Type": "application/json", "Idempotency-Key": "task-1"},
+        )
+    assert len(store.items("tasks")) == 2

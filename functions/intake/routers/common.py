@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 from intake import dependencies
+from recruiting.idempotency import run_once
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -33,23 +33,9 @@ def once(
     body: bytes,
     action: Callable[[], dict[str, Any]],
 ) -> tuple[dict[str, Any], bool]:
-    """Run ``action``, or replay its first result for a repeated Idempotency-Key.
-
-    Returns the result and whether it was replayed.
-    """
+    """Run ``action``, or replay its first result for a repeated Idempotency-Key."""
     key = event.headers.get(IDEMPOTENCY_HEADER) or event.headers.get(IDEMPOTENCY_HEADER.lower())
-    if not key:
-        return action(), False
-    ran = False
-
-    def tracked() -> dict[str, Any]:
-        nonlocal ran
-        ran = True
-        return action()
-
-    deps = dependencies.get()
-    result = deps.idempotency.call(key, scope, hashlib.sha256(body).hexdigest(), tracked)
-    return result, not ran
+    return run_once(dependencies.get().idempotency, key, scope, body, action)
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:

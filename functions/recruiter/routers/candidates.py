@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from recruiter import dependencies
-from recruiter.routers.common import body, principal
+from recruiter.routers.common import body, created_once, principal
 from recruiting.ats.collaboration import AnnotationRequest, NoteRequest, ScorecardRequest
 from recruiting.ats.pipeline import RejectionReason
 
@@ -227,8 +227,12 @@ def submit_scorecard(
 )
 def add_note(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
     event = router.current_event
-    return dependencies.get().collaboration.add_note(
-        principal(event), candidate_id, body(event, NoteRequest)
+    caller = principal(event)
+    request = body(event, NoteRequest)
+    return created_once(
+        event,
+        f"note#{caller.user_id}#{candidate_id}",
+        lambda: dependencies.get().collaboration.add_note(caller, candidate_id, request),
     )
 
 

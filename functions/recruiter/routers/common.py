@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from recruiting.auth import Principal, principal_from_claims
 from recruiting.errors import FieldError, MalformedRequest, ValidationFailed
+from recruiting.idempotency import run_once
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -38,3 +40,15 @@ def body(event: BaseProxyEvent, model: type[Model]) -> Model:
             for e in exc.errors(include_url=False)
         ]
         raise ValidationFailed(errors) from exc
+
+
+def created_once(
+    event: BaseProxyEvent, scope: str, action: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Creations honour an Idempotency-Key header: a retry returns the first result."""
+    from recruiter import dependencies
+
+    key = event.headers.get("Idempotency-Key") or event.headers.get("idempotency-key")
+    body = (event.body or "").encode("utf-8")
+    result, _ = run_once(dependencies.get().idempotency, key, scope, body, action)
+    return result

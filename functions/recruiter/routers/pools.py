@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
-from recruiter.routers.common import body, principal
+from recruiter.routers.common import body, created_once, principal
 from recruiting.ats.pools import PoolRequest
 
 router = Router()
@@ -26,7 +26,11 @@ def list_pools() -> dict[str, Any]:
 @router.post("/ats/pools", summary="Create a talent pool", tags=TAGS, status_code=201)
 def create_pool() -> dict[str, Any]:
     event = router.current_event
-    return dependencies.get().pools.create(principal(event), body(event, PoolRequest))
+    caller = principal(event)
+    request = body(event, PoolRequest)
+    return created_once(
+        event, f"pool#{caller.user_id}", lambda: dependencies.get().pools.create(caller, request)
+    )
 
 
 @router.get("/ats/pools/<pool_id>", summary="A pool and its members, newest first", tags=TAGS)

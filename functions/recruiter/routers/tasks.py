@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
-from recruiter.routers.common import body, principal
+from recruiter.routers.common import body, created_once, principal
 from recruiting.ats.collaboration import TaskChanges, TaskRequest, TaskStatus
 
 router = Router()
@@ -33,7 +33,13 @@ def list_tasks(
 @router.post("/ats/tasks", summary="Create a task", tags=TAGS, status_code=201)
 def create_task() -> dict[str, Any]:
     event = router.current_event
-    return dependencies.get().collaboration.create_task(principal(event), body(event, TaskRequest))
+    caller = principal(event)
+    request = body(event, TaskRequest)
+    return created_once(
+        event,
+        f"task#{caller.user_id}",
+        lambda: dependencies.get().collaboration.create_task(caller, request),
+    )
 
 
 @router.patch("/ats/tasks/<task_id>", summary="Edit or complete a task", tags=TAGS)

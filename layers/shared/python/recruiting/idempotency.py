@@ -8,6 +8,7 @@ refused rather than answered with someone else's result.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -48,3 +49,28 @@ class IdempotentCalls:
         request = {"key": key, "scope": scope, "payload_sha256": payload_sha256}
         result: dict[str, Any] = self._run(request=request, action=action)
         return result
+
+
+def run_once(
+    calls: IdempotentCalls,
+    key: str | None,
+    scope: str,
+    body: bytes,
+    action: Action,
+) -> tuple[dict[str, Any], bool]:
+    """Run ``action``, or replay its first result for a repeated key.
+
+    Without a key the action simply runs. Returns the result and whether it
+    was a replay.
+    """
+    if not key:
+        return action(), False
+    ran = False
+
+    def tracked() -> dict[str, Any]:
+        nonlocal ran
+        ran = True
+        return action()
+
+    result = calls.call(key, scope, hashlib.sha256(body).hexdigest(), tracked)
+    return result, not ran
