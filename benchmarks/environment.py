@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from moto import mock_aws
 
-from recruiting import wiring
+from recruiting.config import Settings
 from recruiting.storage.items import bind_tables
 from recruiting_local.resources import provision
 
@@ -32,14 +32,5 @@ def moto_account(prefix: str) -> Iterator[dict[str, str]]:
     with mock_aws():
         env = provision(prefix=prefix)
         os.environ.update(env)
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
-                "tasks": env[wiring.TASKS.env],
-                "search": env[wiring.SEARCH.env],
-            },
-            region="us-east-1",
-        )
+        bind_tables(Settings.from_env(env).table_names, region="us-east-1")
         yield env

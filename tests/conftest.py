@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from recruiting import wiring
 from recruiting.clock import now
+from recruiting.config import Settings
 from recruiting.demo import SeededOrganisation, seed
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
@@ -42,15 +43,7 @@ def aws_environment(prefix: str = "test") -> Iterator[dict[str, str]]:
         env = provision(prefix=prefix)
         for name, value in env.items():
             patch.setenv(name, value)
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
-                "tasks": env[wiring.TASKS.env],
-            },
-            region="us-east-1",
-        )
+        bind_tables(Settings.from_env(env).table_names, region="us-east-1")
         yield env
 
 

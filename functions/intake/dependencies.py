@@ -29,14 +29,7 @@ _current: Dependencies | None = None
 
 
 def build(settings: Settings) -> Dependencies:
-    bind_tables(
-        {
-            "jobs": settings.jobs_table,
-            "candidates": settings.candidates_table,
-            "self_identification": settings.self_id_table,
-        },
-        region=settings.region,
-    )
+    bind_tables(settings.table_names, region=settings.region)
     service = IntakeService(
         settings=settings,
         jobs=JobRepository(),

@@ -39,16 +39,7 @@ _current: Dependencies | None = None
 
 
 def build(settings: Settings) -> Dependencies:
-    bind_tables(
-        {
-            "jobs": settings.jobs_table,
-            "candidates": settings.candidates_table,
-            "tasks": settings.tasks_table,
-            "self_identification": settings.self_id_table,
-            "search": settings.search_table,
-        },
-        region=settings.region,
-    )
+    bind_tables(settings.table_names, region=settings.region)
     events = EventPublisher(settings.event_bus)
     applications = ApplicationRepository()
     jobs = JobService(JobRepository(), events)

@@ -36,10 +36,7 @@ def indexer() -> SearchIndexer:
     global _indexer
     if _indexer is None:
         settings = Settings.from_env()
-        bind_tables(
-            {"candidates": settings.candidates_table, "search": settings.search_table},
-            region=settings.region,
-        )
+        bind_tables(settings.table_names, region=settings.region)
         _indexer = SearchIndexer(
             ApplicationRepository(), ResumeStore(settings.resume_bucket), DynamoSearchIndex()
         )

@@ -55,8 +55,8 @@ def main() -> int:
     )
     os.environ.pop("AWS_PROFILE", None)
 
-    from recruiting import wiring
     from recruiting.clock import now
+    from recruiting.config import Settings
     from recruiting.demo import seed
     from recruiting.storage.items import bind_tables
     from recruiting.storage.jobs import JobRepository
@@ -71,14 +71,7 @@ def main() -> int:
     state.save({"endpoint": endpoint, "env": env})
     lines = [f"moto (embedded AWS) at {endpoint}"]
     if seed_demo:
-        bind_tables(
-            {
-                "jobs": env[wiring.JOBS.env],
-                "candidates": env[wiring.CANDIDATES.env],
-                "self_identification": env[wiring.SELF_IDENTIFICATION.env],
-            },
-            region="us-east-1",
-        )
+        bind_tables(Settings.from_env(env).table_names, region="us-east-1")
         api_key = os.environ.get("BOARD_API_KEY") or secrets.token_hex(16)
         org = seed(JobRepository(), now(), api_key=api_key)
         lines += [

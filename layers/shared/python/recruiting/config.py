@@ -43,6 +43,19 @@ class Settings(BaseModel):
     upload_file_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     upload_url_ttl_seconds: int = Field(default=300, ge=1, le=300)
 
+    @property
+    def table_names(self) -> dict[str, str]:
+        """Physical names of the tables this function was given, by wiring key
+        (``storage.items.bind_tables`` takes this)."""
+        names = {
+            wiring.JOBS.key: self.jobs_table,
+            wiring.CANDIDATES.key: self.candidates_table,
+            wiring.SELF_IDENTIFICATION.key: self.self_id_table,
+            wiring.TASKS.key: self.tasks_table,
+            wiring.SEARCH.key: self.search_table,
+        }
+        return {key: name for key, name in names.items() if name}
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ

@@ -355,24 +355,11 @@ class PipelineService:
         note: str | None,
         expected_version: int | None = None,
     ) -> dict[str, Any]:
-        application, _ = self._load(principal, candidate_id, application_id)
-        self._check_active(application, expected_version)
-        now = self.now()
-        move = StageMove(
-            to_stage=application.stage,
-            status="rejected",
-            kind="reject",
-            actor=principal.user_id,
-            at=now,
-            reason=reason.value,
-            outcome={
-                "reason": reason.value,
-                "note": note,
-                "at": clock.iso(now),
-                "by": principal.user_id,
-            },
-        )
-        return self._commit(application, move, "application.rejected")
+        return self._end(
+            principal, candidate_id, application_id, expected_version,
+            status="rejected", kind="reject", event="application.rejected",
+            reason=reason.value, note=note,
+        )  # fmt: skip
 
     def withdraw(
         self,
@@ -382,18 +369,42 @@ class PipelineService:
         note: str | None,
         expected_version: int | None = None,
     ) -> dict[str, Any]:
+        return self._end(
+            principal, candidate_id, application_id, expected_version,
+            status="withdrawn", kind="withdraw", event="application.withdrawn",
+            reason=None, note=note,
+        )  # fmt: skip
+
+    def _end(
+        self,
+        principal: Principal,
+        candidate_id: str,
+        application_id: str,
+        expected_version: int | None,
+        *,
+        status: str,
+        kind: str,
+        event: str,
+        reason: str | None,
+        note: str | None,
+    ) -> dict[str, Any]:
+        """Close an application where it stands (rejected or withdrawn)."""
         application, _ = self._load(principal, candidate_id, application_id)
         self._check_active(application, expected_version)
         now = self.now()
+        outcome: dict[str, Any] = {"note": note, "at": clock.iso(now), "by": principal.user_id}
+        if reason is not None:
+            outcome["reason"] = reason
         move = StageMove(
             to_stage=application.stage,
-            status="withdrawn",
-            kind="withdraw",
+            status=status,
+            kind=kind,
             actor=principal.user_id,
             at=now,
-            outcome={"note": note, "at": clock.iso(now), "by": principal.user_id},
+            reason=reason,
+            outcome=outcome,
         )
-        return self._commit(application, move, "application.withdrawn")
+        return self._commit(application, move, event)
 
     def hire(
         self,
