@@ -10,7 +10,7 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install run test lint typecheck unit bench clean
+.PHONY: help install run test lint typecheck unit bench eval-parser clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ unit: install ## Only the fast tests (no stack synthesis, no subprocess server)
 
 bench: install ## Benchmarks, each beside a baseline measured in the same run
 	$(PY) -m benchmarks
+
+eval-parser: install ## Score the resume parser field by field against labelled resumes
+	$(PY) -m benchmarks.parser_eval
 
 clean: ## Remove build output and environments
 	rm -rf .venv $(TOOLS) build cdk.out .mypy_cache .ruff_cache .pytest_cache

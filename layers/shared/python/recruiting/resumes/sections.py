@@ -1,0 +1,71 @@
+"""Cutting the lines into sections at their headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recruiting.resumes.document import Cell, Line
+from recruiting.resumes.vocabulary import heading_kind
+
+_INLINE = re.compile(r"^(?P<label>[^:：]{3,40})[:：]\s*(?P<rest>\S.*)$")
+
+
+@dataclass
+class Section:
+    kind: str  # header | experience | education | skills | summary | contact | projects | other
+    heading: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def _caps_heading(line: Line) -> bool:
+    text = line.text.strip(" :")
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(line.cells) == 1
+        and 4 <= len(letters) <= 40
+        and all(c.isupper() for c in letters)
+        and len(text.split()) <= 4
+        and not any(c.isdigit() for c in text)
+        and "@" not in text
+    )
+
+
+def split_sections(lines: list[Line]) -> list[Section]:
+    sections = [Section("header", "")]
+    seen_heading = False
+    for line in lines:
+        text = line.text.strip()
+        kind = heading_kind(text) if len(line.cells) <= 2 else None
+        if kind is None and len(line.cells) == 2 and heading_kind(line.cells[0].text):
+            # A rail label beside its first line ("Experience | Staff Engineer ... 2024").
+            kind = None
+        if kind is not None and (len(line.cells) == 1 or heading_kind(line.cells[-1].text)):
+            sections.append(Section(kind, text))
+            seen_heading = True
+            continue
+        first = line.cells[0].text.strip()
+        rail = heading_kind(first) if len(line.cells) > 1 else None
+        if rail is not None:
+            sections.append(Section(rail, first))
+            seen_heading = True
+            rest = Line(cells=line.cells[1:], page=line.page, size=line.size, column=line.column)
+            sections[-1].lines.append(rest)
+            continue
+        inline = _INLINE.match(text)
+        if (
+            inline
+            and seen_heading
+            and sections[-1].kind != "skills"
+            and heading_kind(inline.group("label")) in ("skills", "other")
+        ):
+            label_kind = heading_kind(inline.group("label"))
+            if sections[-1].kind != label_kind or label_kind == "other":
+                sections.append(Section(label_kind or "other", inline.group("label")))
+            sections[-1].lines.append(Line(cells=[Cell(text)], page=line.page, size=line.size))
+            continue
+        if seen_heading and _caps_heading(line) and line.bold:
+            sections.append(Section("other", text))
+            continue
+        sections[-1].lines.append(line)
+    return [s for s in sections if s.lines or s.kind != "header"]
