@@ -3,8 +3,11 @@
 Every ``X.truth.json`` beside an ``X.pdf``/``X.docx``/``X.txt`` under the corpus
 directories is a labelled resume; its fields are scored by precision, recall and F1
 (per field, micro-averaged, and split by layout), as /work/shared/resumes/README.md
-describes. Files without a truth file are parsed too: they must not crash, must be quick,
-and the email found must be one a person can see in the file's text.
+describes. A truth file with a ``"document"`` key labels that file instead, a path
+relative to /work/shared/resumes (DOCUMENTS_ROOT); the held-out truth in
+tests/fixtures/resumes/heldout is written that way and is also scored on its own, as the
+"held-out" split. Files without a truth file are parsed too: they must not crash, must be
+quick, and the email found must be one a person can see in the file's text.
 
     .venv/bin/python -m benchmarks.parser_eval [--json] [--corpus DIR ...] [--reference YYYY-MM]
 
@@ -29,13 +32,20 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 # Relative corpus directories are resolved against the repository root, not the cwd.
+# Corpora are searched recursively, so tests/fixtures/resumes brings in HELD_OUT as well.
 DEFAULT_CORPORA = (Path("../shared/resumes/offlinecv"), Path("tests/fixtures/resumes"))
+# A truth file's "document" is a path relative to this directory.
+DOCUMENTS_ROOT = Path("../shared/resumes")
+# Truth labelled without looking at the parser's output, scored apart as HELD_OUT_SPLIT.
+HELD_OUT = Path("tests/fixtures/resumes/heldout")
+HELD_OUT_SPLIT = "held-out"
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".txt"})
 TRUTH_SUFFIX = ".truth.json"
 # "Present" ends at this month (inclusive) when counting years of experience.
 REFERENCE = "2026-11"
 YEARS_TOLERANCE = 0.5
 LAYOUTS = ("single-column", "two-column")
+SPLITS = ("all", *LAYOUTS, HELD_OUT_SPLIT)
 TWO_COLUMN_MARKERS = ("two-column", "sidebar", "label-rail")
 CONTACT_FIELDS = ("name", "email", "phone", "location")
 JOB_FIELDS = ("experience.title", "experience.company", "experience.start", "experience.end")
@@ -704,35 +714,95 @@ def parse_reference(value: str) -> int:
 @dataclass(frozen=True)
 class Document:
     path: Path
-    label: str  # corpus directory name / path inside it
+    label: str  # corpus directory name / path inside it, or the truth's "document"
     truth: Path | None
+    held_out: bool = False  # the truth file is under the held-out directory
+
+
+@dataclass(frozen=True)
+class Discovery:
+    documents: list[Document]
+    orphans: list[Path]  # truth files whose resume is missing
+    clashes: list[dict[str, str]]  # "document" truth files naming an already-labelled resume
+
+
+def resolve_path(path: Path | str) -> Path:
+    """Absolute, with a relative path taken from the repository root."""
+    chosen = Path(path)
+    return (chosen if chosen.is_absolute() else ROOT / chosen).resolve()
 
 
 def resolve_corpora(corpora: Sequence[Path | str] | None) -> list[Path]:
     chosen = DEFAULT_CORPORA if corpora is None else [Path(item) for item in corpora]
-    return [(path if path.is_absolute() else ROOT / path).resolve() for path in chosen]
+    return [resolve_path(path) for path in chosen]
 
 
 def truth_path(document: Path) -> Path:
     return document.with_name(document.stem + TRUTH_SUFFIX)
 
 
-def discover(corpora: Sequence[Path]) -> tuple[list[Document], list[Path]]:
-    """Every resume file under the corpora, and the truth files with no resume beside them."""
-    documents: list[Document] = []
-    truths: set[Path] = set()
-    for corpus in corpora:
-        if not corpus.is_dir():
+def declared_document(truth: Path) -> str | None:
+    """The truth file's "document" (relative to the documents root); None when it has none."""
+    try:
+        data = json.loads(truth.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # reported when the truth is read for scoring, or as an orphan
+    name = data.get("document") if isinstance(data, Mapping) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def _under(path: Path | None, directory: Path) -> bool:
+    return path is not None and path.resolve().is_relative_to(directory)
+
+
+def discover(
+    corpora: Sequence[Path],
+    documents_root: Path | None = None,
+    held_out: Path | None = None,
+) -> Discovery:
+    """Every resume file under the corpora, each with its truth file if it has one.
+
+    A truth file with a "document" key labels that file (under ``documents_root``), which
+    need not be in a corpus; one naming a resume already labelled beside it is a clash.
+    A resume found twice (overlapping corpora, or a corpus and a "document") is listed once.
+    """
+    root = resolve_path(DOCUMENTS_ROOT if documents_root is None else documents_root)
+    held = resolve_path(HELD_OUT if held_out is None else held_out)
+    paths = [
+        (corpus, path)
+        for corpus in corpora
+        if corpus.is_dir()
+        for path in sorted(corpus.rglob("*"))
+    ]
+    truths = {path for _, path in paths if path.name.endswith(TRUTH_SUFFIX)}
+    declared = {
+        truth: name for truth in sorted(truths) if (name := declared_document(truth)) is not None
+    }
+    found: dict[Path, Document] = {}
+    for corpus, path in paths:
+        if not path.is_file() or path.suffix.casefold() not in DOCUMENT_SUFFIXES:
             continue
-        for path in sorted(corpus.rglob("*")):
-            if path.name.endswith(TRUTH_SUFFIX):
-                truths.add(path)
-            elif path.is_file() and path.suffix.casefold() in DOCUMENT_SUFFIXES:
-                truth = truth_path(path)
-                label = f"{corpus.name}/{path.relative_to(corpus).as_posix()}"
-                documents.append(Document(path, label, truth if truth.is_file() else None))
-    orphans = truths - {doc.truth for doc in documents if doc.truth is not None}
-    return documents, sorted(orphans)
+        sibling = truth_path(path)
+        truth = sibling if sibling in truths and sibling not in declared else None
+        label = f"{corpus.name}/{path.relative_to(corpus).as_posix()}"
+        found.setdefault(path.resolve(), Document(path, label, truth, _under(truth, held)))
+    clashes: list[dict[str, str]] = []
+    for truth, name in declared.items():
+        target = (root / name).resolve()
+        if not target.is_file():
+            continue
+        current = found.get(target)
+        if current is not None and current.truth is not None:
+            clashes.append(
+                {"file": str(truth), "error": f"{name} is already labelled by {current.truth}"}
+            )
+            continue
+        label = current.label if current is not None else Path(name).as_posix()
+        found[target] = Document(target, label, truth, _under(truth, held))
+    documents = list(found.values())
+    paired = {doc.truth for doc in documents if doc.truth is not None}
+    orphans = truths - paired - {Path(clash["file"]) for clash in clashes}
+    return Discovery(documents, sorted(orphans), clashes)
 
 
 def extract_text(path: Path) -> str:
@@ -858,12 +928,14 @@ class ResumeResult:
     outcome: Outcome
     truth_years: float | None
     pred_years: float | None
+    held_out: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         micro = total(self.scores.values())
         return {
             "file": self.label,
             "layout": self.layout,
+            "held_out": self.held_out,
             **micro.as_dict(),
             "parse_ms": round(self.outcome.ms, 1),
             "crash": self.outcome.crash,
@@ -886,6 +958,7 @@ def evaluate_labelled(
         outcome=outcome,
         truth_years=truth_years(truth.jobs, reference),
         pred_years=pred.years,
+        held_out=document.held_out,
     )
 
 
@@ -895,6 +968,15 @@ def layout_summary(results: Sequence[ResumeResult]) -> dict[str, Any]:
         "resumes": len(results),
         "fields": {name: counts.as_dict() for name, counts in fields.items()},
         "micro": total(fields.values()).as_dict(),
+    }
+
+
+def split_summaries(results: Sequence[ResumeResult]) -> dict[str, Any]:
+    """Every labelled resume, each layout, and the held-out resumes (of either layout)."""
+    return {
+        "all": layout_summary(results),
+        **{name: layout_summary([r for r in results if r.layout == name]) for name in LAYOUTS},
+        HELD_OUT_SPLIT: layout_summary([r for r in results if r.held_out]),
     }
 
 
@@ -949,18 +1031,25 @@ def summary(
     *,
     reference: str = REFERENCE,
     parser: Parser | None = None,
+    documents_root: Path | str | None = None,
+    held_out: Path | str | None = None,
 ) -> dict[str, Any]:
     """Every figure of the evaluation as one JSON-ready dict.
 
-    ``corpora`` default to DEFAULT_CORPORA (relative ones resolved against the repository
-    root); ``parser`` defaults to ``recruiting.resumes`` (imported here, not at load time).
+    ``corpora`` default to DEFAULT_CORPORA, ``documents_root`` (where a truth's "document"
+    is) to DOCUMENTS_ROOT and ``held_out`` to HELD_OUT, relative ones resolved against the
+    repository root; ``parser`` defaults to ``recruiting.resumes`` (imported here, not at
+    load time).
     """
     month = parse_reference(reference)
     directories = resolve_corpora(corpora)
-    documents, orphans = discover(directories)
+    root = resolve_path(DOCUMENTS_ROOT if documents_root is None else documents_root)
+    held = resolve_path(HELD_OUT if held_out is None else held_out)
+    found = discover(directories, root, held)
+    documents = found.documents
     parser = parser or load_parser()
     results: list[ResumeResult] = []
-    truth_errors: list[dict[str, str]] = []
+    truth_errors: list[dict[str, str]] = list(found.clashes)
     for document in documents:
         if document.truth is None:
             continue
@@ -974,11 +1063,10 @@ def summary(
     return {
         "reference": reference,
         "corpora": [{"path": str(path), "exists": path.is_dir()} for path in directories],
+        "documents_root": str(root),
+        "held_out": {"path": str(held), "exists": held.is_dir()},
         "labelled": len(results),
-        "layouts": {
-            "all": layout_summary(results),
-            **{name: layout_summary([r for r in results if r.layout == name]) for name in LAYOUTS},
-        },
+        "layouts": split_summaries(results),
         "resumes": [r.as_dict() for r in results],
         "labelled_max_parse_ms": round(max(labelled_ms), 1) if labelled_ms else None,
         "labelled_crashes": [
@@ -987,7 +1075,7 @@ def summary(
         "years_experience": years_summary(results),
         "unlabelled": unlabelled_summary([d for d in documents if d.truth is None], parser),
         "truth_errors": truth_errors,
-        "truth_without_document": [str(path) for path in orphans],
+        "truth_without_document": [str(path) for path in found.orphans],
     }
 
 
@@ -1007,7 +1095,7 @@ def _row(cells: Mapping[str, Any]) -> str:
 
 def render_fields(report: Mapping[str, Any]) -> list[str]:
     layouts = report["layouts"]
-    names = ("all", *LAYOUTS)
+    names = SPLITS
     width = max(len(name) for name in (*FIELDS, "micro"))
     group = 22
     titles = [f"{name} ({layouts[name]['resumes']})" for name in names]
@@ -1033,6 +1121,8 @@ def render_resumes(report: Mapping[str, Any]) -> list[str]:
     ]
     for row in rows:
         note = row["crash"] or (f"rejected: {row['rejected']}" if row["rejected"] else "")
+        if row["held_out"]:
+            note = f"held-out {note}"
         years = "" if row["years_truth"] is None else f"{row['years_truth']:.1f}"
         pred = "" if row["years_pred"] is None else f"{row['years_pred']:.1f}"
         lines.append(
@@ -1064,11 +1154,13 @@ def render_unlabelled(report: Mapping[str, Any]) -> list[str]:
 
 def render_text(report: Mapping[str, Any]) -> str:
     years = report["years_experience"]
+    held = report["held_out"]
     share = years["share"]
     lines = [
         f"Resume parser, field by field: {report['labelled']} labelled resumes "
         f"(reference month {report['reference']})",
         *(f"  corpus {c['path']}{'' if c['exists'] else ' (missing)'}" for c in report["corpora"]),
+        f"  held-out truth {held['path']}{'' if held['exists'] else ' (missing)'}",
         "",
         *render_fields(report),
         "",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from recruiting.ats.collaboration import CollaborationService
 from recruiting.ats.duplicates import DuplicateService
+from recruiting.ats.imports import ImportService
 from recruiting.ats.jobs import JobService
 from recruiting.ats.pipeline import PipelineService
 from recruiting.ats.pools import PoolService
@@ -19,6 +20,7 @@ from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
+from recruiting.storage.resumes import ResumeRecords
 from recruiting.storage.tasks import TaskRepository
 
 
@@ -29,6 +31,7 @@ class Dependencies:
     pipeline: PipelineService
     collaboration: CollaborationService
     pools: PoolService
+    imports: ImportService
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
     search: SearchService
@@ -43,13 +46,16 @@ def build(settings: Settings) -> Dependencies:
     events = EventPublisher(settings.event_bus)
     applications = ApplicationRepository()
     jobs = JobService(JobRepository(), events)
-    pipeline = PipelineService(jobs, applications, ResumeStore(settings.resume_bucket), events)
+    files = ResumeStore(settings.resume_bucket)
+    pipeline = PipelineService(jobs, applications, files, events)
+    pools = PoolService(applications, events)
     return Dependencies(
         settings=settings,
         jobs=jobs,
         pipeline=pipeline,
         collaboration=CollaborationService(pipeline, applications, TaskRepository(), events),
-        pools=PoolService(applications, events),
+        pools=pools,
+        imports=ImportService(pools, ResumeRecords(), files),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
         search=SearchService(DynamoSearchIndex()),

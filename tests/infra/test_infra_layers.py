@@ -9,6 +9,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from recruiting import wiring
 from recruiting_infra import layers
 from recruiting_infra.paths import FUNCTIONS_DIR, REPO_ROOT, SHARED_LAYER_DIR
 
@@ -32,14 +33,25 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
 
 
-def test_core_layer_pins_what_the_project_depends_on():
+def test_the_layers_together_pin_what_the_project_depends_on():
     # Given the project's runtime dependencies (boto3 is in the Lambda runtime)
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
     expected = _pins([d for d in project["dependencies"] if not d.startswith("boto3")])
-    # When the core layer's requirements are read
-    pinned = _pins(_lines(layers.requirements_file("core").read_text()))
-    # Then they pin the same versions
-    assert pinned == expected
+    # When every layer's requirements are read
+    per_layer = [
+        _pins(_lines(layers.requirements_file(name).read_text())) for name in layers.layer_names()
+    ]
+    # Then together they pin the same versions, each dependency in one layer only
+    assert set().union(*per_layer) == expected
+    assert sum(len(p) for p in per_layer) == len(expected)
+
+
+def test_pdf_parsing_ships_only_with_the_parser():
+    # Given the functions and their layers
+    users = {f.name for f in wiring.FUNCTIONS if "parsing" in f.dependency_layers}
+    # Then only the resume parser carries pdfium (9 MB) and defusedxml
+    assert users == {"resume_parser"}
+    assert "pypdfium2" in layers.requirements_file("parsing").read_text()
 
 
 def test_core_layer_leaves_out_the_x_ray_sdk(core):

@@ -465,3 +465,83 @@ def test_a_missing_parser_is_reported_not_raised(monkeypatch, capsys):
     # Then it says so and still exits 0
     assert status == 0
     assert "parser unavailable" in capsys.readouterr().err
+
+
+def _held_out_corpus(tmp_path):
+    shared = tmp_path / "shared"
+    for name in ("cv/jane-sidebar.txt", "cv/jane-labelled.txt", "extra/jane-outside.txt"):
+        (shared / name).parent.mkdir(parents=True, exist_ok=True)
+        (shared / name).write_text("Jane Smith\njane.smith@example.com\n", encoding="utf-8")
+    truth = _truth(
+        experience=[{"title": "Engineer", "company": "Acme", "dates": "Jan 2020 - Present"}],
+        skills=["Python"],
+    )
+    (shared / "cv/jane-labelled.truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    held_out = tmp_path / "fixtures" / "heldout"
+    held_out.mkdir(parents=True)
+    declared = {
+        "sidebar": {**truth, "document": "cv/jane-sidebar.txt", "layout": "two-column"},
+        "outside": {**truth, "document": "extra/jane-outside.txt"},
+        "missing": {**truth, "document": "cv/nowhere.txt"},
+        "clash": {**truth, "document": "cv/jane-labelled.txt"},
+    }
+    for stem, data in declared.items():
+        (held_out / f"{stem}.truth.json").write_text(json.dumps(data), encoding="utf-8")
+    return shared, held_out
+
+
+def test_truth_with_a_document_key_labels_that_document(tmp_path):
+    # Given held-out truth naming a corpus file, a file outside the corpora, a missing file,
+    # and a file already labelled beside it
+    shared, held_out = _held_out_corpus(tmp_path)
+    parser = pe.Parser(parse=_fake_parse, unreadable=Rejected)
+    # When summarised over the shared corpus and the fixtures (which hold the held-out dir)
+    report = pe.summary(
+        [shared / "cv", tmp_path / "fixtures"],
+        parser=parser,
+        documents_root=shared,
+        held_out=held_out,
+    )
+    # Then the named files are scored with that truth, once, and split out as held-out
+    rows = {row["file"]: row for row in report["resumes"]}
+    assert sorted(rows) == ["cv/jane-labelled.txt", "cv/jane-sidebar.txt", "extra/jane-outside.txt"]
+    assert [rows[name]["held_out"] for name in sorted(rows)] == [False, True, True]
+    assert rows["cv/jane-sidebar.txt"]["layout"] == "two-column"
+    held = report["layouts"]["held-out"]
+    assert held["resumes"] == 2
+    assert (held["micro"]["tp"], held["micro"]["fp"], held["micro"]["fn"]) == (14, 0, 2)
+    assert report["layouts"]["all"]["resumes"] == 3
+    # And no labelled file is also counted as unlabelled
+    assert report["unlabelled"]["count"] == 0
+    # And the missing file is an orphan, the second label of a labelled file an error
+    assert report["truth_without_document"] == [str(held_out / "missing.truth.json")]
+    assert [error["file"] for error in report["truth_errors"]] == [
+        str(held_out / "clash.truth.json")
+    ]
+
+
+def test_the_text_report_has_a_held_out_column(tmp_path):
+    # Given the held-out corpus, with the held-out directory and documents root in place
+    shared, held_out = _held_out_corpus(tmp_path)
+    parser = pe.Parser(parse=_fake_parse, unreadable=Rejected)
+    report = pe.summary(
+        [shared / "cv", tmp_path / "fixtures"],
+        parser=parser,
+        documents_root=shared,
+        held_out=held_out,
+    )
+    # When rendered
+    text = pe.render_text(report)
+    # Then the held-out split is a column of the field table and its resumes are marked
+    lines = text.splitlines()
+    heading = next(line for line in lines if "all (3)" in line)
+    assert heading.endswith("held-out (2)")
+    marked = [line.split()[0] for line in lines if line.endswith("  held-out")]
+    assert marked == ["cv/jane-sidebar.txt", "extra/jane-outside.txt"]
+
+
+def test_the_default_corpora_include_the_held_out_directory():
+    # Given the default corpora, searched recursively
+    corpora = pe.resolve_corpora(None)
+    # Then the held-out truth lies under one of them
+    assert any(pe.resolve_path(pe.HELD_OUT).is_relative_to(corpus) for corpus in corpora)

@@ -51,6 +51,8 @@ class CandidateProfile(BaseModel):
     scorecards: list[dict[str, Any]]
     pools: list[str]
     timeline: list[dict[str, Any]]
+    # What the resume parser read, beside (never over) what the person typed.
+    parsed_resumes: list[dict[str, Any]]
 
 
 class _Versioned(BaseModel):
@@ -118,6 +120,7 @@ def get_candidate(candidate_id: Annotated[str, Path(pattern=ID)]) -> CandidatePr
         scorecards=profile.scorecards,
         pools=profile.pools,
         timeline=profile.timeline,
+        parsed_resumes=profile.parsed_resumes,
     )
 
 

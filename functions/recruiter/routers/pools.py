@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
+from recruiting.ats.imports import ImportUploadRequest
 from recruiting.ats.pools import PoolRequest
 
 router = Router()
@@ -59,3 +60,30 @@ def remove_member(
 ) -> Response[str]:
     dependencies.get().pools.remove(principal(router.current_event), pool_id, candidate_id)
     return Response(status_code=204, body="")
+
+
+@router.get(
+    "/ats/pools/<pool_id>/imports",
+    summary="An import's progress: counts and each file's outcome",
+    tags=TAGS,
+)
+def import_progress(
+    pool_id: Annotated[str, Path(pattern=POOL_ID)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> dict[str, Any]:
+    return dependencies.get().imports.progress(
+        principal(router.current_event), pool_id, limit, cursor
+    )
+
+
+@router.post(
+    "/ats/pools/<pool_id>/imports",
+    summary="A presigned upload of one resume into the pool's import",
+    tags=TAGS,
+    status_code=201,
+)
+def import_upload(pool_id: Annotated[str, Path(pattern=POOL_ID)]) -> dict[str, Any]:
+    event = router.current_event
+    request = body(event, ImportUploadRequest)
+    return dependencies.get().imports.upload(principal(event), pool_id, request)

@@ -217,6 +217,7 @@ SEARCH_UPDATES_QUEUE = Queue(
                 "application.hired",
                 "candidate.updated",
                 "candidate.merged",
+                "resume.parsed",
             ),
         ),
     ),
@@ -227,7 +228,10 @@ QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE)
 RESUMES = Bucket(
     key="resumes",
     env="RESUME_BUCKET_NAME",
-    purpose="resumes and cover letters (applications/), direct uploads (uploads/), imports",
+    purpose=(
+        "resumes and cover letters (applications/), direct uploads (uploads/), recruiter "
+        "imports (imports/<pool>/), parser output (parsed/)"
+    ),
     notify_prefixes=("applications/", "imports/"),
     notify_queue="resume_uploads",
     expire_prefixes=(("uploads/", 1),),
@@ -320,6 +324,8 @@ RECRUITER = Function(
         Route("GET", "/ats/pools/{pool_id}", "recruiter"),
         Route("PUT", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
         Route("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}", "recruiter"),
+        Route("GET", "/ats/pools/{pool_id}/imports", "recruiter"),
+        Route("POST", "/ats/pools/{pool_id}/imports", "recruiter"),
         Route("GET", "/ats/jobs/{job_id}/self-identification", "recruiter"),
         Route("GET", "/ats/candidates/{candidate_id}/duplicates", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/merge", "recruiter"),
@@ -333,7 +339,11 @@ RECRUITER = Function(
         ("search", "read"),
         ("idempotency", "read_write"),
     ),
-    buckets=(BucketAccess("resumes", ("applications/",), "read"),),
+    buckets=(
+        BucketAccess("resumes", ("applications/", "imports/"), "read"),
+        # presigned uploads of recruiter imports are signed with this role
+        BucketAccess("resumes", ("imports/",), "write"),
+    ),
     publishes_to=("events",),
     memory_mb=1024,
     timeout_seconds=29,
@@ -347,13 +357,32 @@ SEARCH_INDEXER = Function(
     dependency_layers=("core",),
     consumes=("search_updates",),
     tables=(("candidates", "read"), ("search", "read_write")),
-    buckets=(BucketAccess("resumes", ("applications/",), "read"),),
+    buckets=(BucketAccess("resumes", ("applications/", "parsed/"), "read"),),
     memory_mb=512,
     timeout_seconds=60,
     service="search_indexer",
 )
 
-FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER)
+RESUME_PARSER = Function(
+    name="resume_parser",
+    description="Parses uploaded resumes and recruiter imports into profiles (S3 -> SQS)",
+    handler="resume_parser.handler.lambda_handler",
+    dependency_layers=("core", "parsing"),
+    consumes=("resume_uploads",),
+    tables=(("candidates", "read_write"),),
+    buckets=(
+        BucketAccess("resumes", ("applications/", "imports/"), "read"),
+        BucketAccess("resumes", ("parsed/",), "write"),
+    ),
+    publishes_to=("events",),
+    # pdfium's memory follows the page being read, not the file; 1 GB also buys CPU.
+    memory_mb=1024,
+    # Six times this is the queue's visibility timeout, as AWS advises for SQS sources.
+    timeout_seconds=30,
+    service="resume_parser",
+)
+
+FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER, RESUME_PARSER)
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
 BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)

@@ -151,7 +151,8 @@ class DuplicateService:
         for point in self._points(dup_items):
             deletes.append(ContactPointItem(point, f"CAND#{duplicate_id}"))
             puts.append(ContactPointItem(point, keep_pk, candidate_id=keep_id))
-        puts.append(IdentityItem(f"EMAIL#{dup.email}", "IDENTITY", candidate_id=keep_id))
+        if dup.email:
+            puts.append(IdentityItem(f"EMAIL#{dup.email}", "IDENTITY", candidate_id=keep_id))
         puts.append(
             MergeItem(
                 keep_pk,

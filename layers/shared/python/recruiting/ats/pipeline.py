@@ -33,6 +33,7 @@ from recruiting.storage.items import (
     CandidateItem,
     MembershipItem,
     NoteItem,
+    ParsedResumeItem,
     ScorecardItem,
     StageChangeItem,
     TaskItem,
@@ -67,6 +68,7 @@ class Profile:
     # Everything that happened, oldest first: stage changes, notes, scorecards
     # (outreach e-mails, calls and survey answers join in later issues).
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    parsed_resumes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _application_view(item: ApplicationItem) -> dict[str, Any]:
@@ -198,6 +200,7 @@ class PipelineService:
             "phone_e164": person.phone_e164,
             "location": person.location,
             "links": list(person.links or []),
+            "flags": list(person.flags or []),
             "created_at": person.created_at,
             "updated_at": person.updated_at,
         }
@@ -238,7 +241,14 @@ class PipelineService:
             + [{"type": "scorecard", "at": c["submitted_at"], **c} for c in scorecards],
             key=lambda entry: str(entry["at"]),
         )
+        parsed_resumes = [
+            self._parsed_view(i)
+            for i in items
+            if isinstance(i, ParsedResumeItem)
+            and (principal.is_staff or i.source.removeprefix("APP#") in visible)
+        ]
         return Profile(
+            parsed_resumes=parsed_resumes,
             candidate=candidate,
             applications=views,
             stage_history=history,
@@ -247,6 +257,21 @@ class PipelineService:
             pools=pools,
             timeline=timeline,
         )
+
+    def _parsed_view(self, item: ParsedResumeItem) -> dict[str, Any]:
+        source = item.source
+        view: dict[str, Any] = {
+            "parsed_at": item.parsed_at,
+            "filled": list(item.filled or []),
+            "profile": item.profile,
+            "document_url": self.files.download_url(item.document_key, DOWNLOAD_LINK_SECONDS),
+        }
+        if source.startswith("APP#"):
+            view.update(source="application", application_id=source.removeprefix("APP#"))
+        else:
+            _, pool_id, file = source.split("#", 2)
+            view.update(source="import", pool_id=pool_id, file=file)
+        return view
 
     # --- moving --------------------------------------------------------------
 

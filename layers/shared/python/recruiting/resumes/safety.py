@@ -67,31 +67,31 @@ def check_pdf_streams(data: bytes) -> None:
         dictionary = dictionary[dictionary.rfind(b"<<") :]
         if not _FLATE.search(dictionary):
             continue
-        compressed = end - start
-        inflated = _inflated_size(data, start, end, MAX_PDF_INFLATED_BYTES - total + 1)
-        total += inflated
-        if total > MAX_PDF_INFLATED_BYTES:
-            raise UnreadableDocument(
-                "pdf_bomb",
-                f"inflates to more than {MAX_PDF_INFLATED_BYTES} bytes (a decompression bomb)",
-            )
-        if inflated > MIN_RATIO_CHECKED_BYTES and inflated > MAX_STREAM_RATIO * max(compressed, 1):
-            raise UnreadableDocument(
-                "pdf_bomb",
-                f"has a stream inflating {inflated // max(compressed, 1)}:1 (a decompression bomb)",
-            )
+        total += _inflated_size(data, start, end, MAX_PDF_INFLATED_BYTES - total)
 
 
 def _inflated_size(data: bytes, start: int, end: int, budget: int) -> int:
+    """How much one stream inflates to, stopping at the budget or a bomb's ratio."""
     inflater = zlib.decompressobj()
     produced = 0
-    chunk = 64 * 1024
     pending = data[start:end]
+    compressed = len(pending)
     try:
-        while pending and produced <= budget:
-            out = inflater.decompress(pending, chunk)
+        while pending:
+            out = inflater.decompress(pending, 256 * 1024)
             produced += len(out)
             pending = inflater.unconsumed_tail
+            consumed = compressed - len(pending)
+            if produced > budget:
+                raise UnreadableDocument(
+                    "pdf_bomb",
+                    f"inflates to more than {MAX_PDF_INFLATED_BYTES} bytes (a decompression bomb)",
+                )
+            if produced > MIN_RATIO_CHECKED_BYTES and produced > MAX_STREAM_RATIO * max(consumed, 1):
+                raise UnreadableDocument(
+                    "pdf_bomb",
+                    f"has a stream inflating {produced // max(consumed, 1)}:1 (a decompression bomb)",
+                )
             if inflater.eof:
                 break
     except zlib.error:

@@ -12,6 +12,7 @@ from recruiting.storage.items import (
     ApplicationItem,
     CandidateItem,
     MembershipItem,
+    ParsedResumeItem,
 )
 
 EDUCATION_LEVELS = ("none", "secondary", "associate", "bachelor", "master", "doctorate")
@@ -99,11 +100,25 @@ def build(items: list[Any], texts: list[str], today: date) -> SearchDocument | N
             degree = str(school.get("degree") or "")
             degrees.append(degree)
             words += [degree, str(school.get("school") or ""), str(school.get("discipline") or "")]
+    parsed_years: list[float] = []
+    for parsed in (i for i in items if isinstance(i, ParsedResumeItem)):
+        profile = dict(parsed.profile or {})
+        words += [str(s) for s in profile.get("skills") or []]
+        for job in profile.get("experience") or []:
+            words += [str(job.get("title") or ""), str(job.get("company") or "")]
+        for school in profile.get("education") or []:
+            degrees.append(str(school.get("degree") or ""))
+            words += [str(school.get("degree") or ""), str(school.get("institution") or "")]
+        if profile.get("years_experience") is not None:
+            parsed_years.append(float(profile["years_experience"]))
+    years = years_of_experience(spans)
+    if not spans and parsed_years:
+        years = max(parsed_years)  # what the person typed wins; the resume fills the gap
     return SearchDocument(
         candidate_id=person.candidate_id,
         name=f"{person.first_name} {person.last_name}",
         location=person.location,
-        years_experience=years_of_experience(spans),
+        years_experience=years,
         education_level=education_level(degrees),
         tags=sorted(tags),
         pools=sorted(i.pool_id for i in items if isinstance(i, MembershipItem)),

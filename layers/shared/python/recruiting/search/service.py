@@ -3,6 +3,7 @@ indexer that keeps the index in step with people's partitions."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
@@ -16,9 +17,11 @@ from recruiting.search.index import MAX_QUERY_TERMS, SearchIndex, SearchQuery
 from recruiting.search.text import terms
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.files import ResumeStore
-from recruiting.storage.items import ApplicationItem
+from recruiting.storage.items import ApplicationItem, ParsedResumeItem
 
 MAX_TEXT_BYTES = 1024 * 1024
+# The parser's JSON: its text is capped at 200k characters, so this is ample.
+MAX_PARSED_BYTES = 4 * 1024 * 1024
 
 
 class SearchService:
@@ -91,13 +94,20 @@ class SearchIndexer:
         self.today = today
 
     def _texts(self, items: list[Any]) -> list[str]:
-        """Plain-text resumes and cover letters (PDF and DOCX text comes from
-        the resume parser's output, issue 4)."""
+        """The parser's text of each resume; a plain-text document not yet parsed
+        is read as it is."""
         texts = []
+        parsed = [i for i in items if isinstance(i, ParsedResumeItem)]
+        for item in parsed:
+            data = self.files.read(item.text_key, MAX_PARSED_BYTES)
+            if data and len(data) <= MAX_PARSED_BYTES:
+                text = json.loads(data).get("text") or ""
+                texts.append(text[:MAX_TEXT_BYTES])
+        done = {i.document_key for i in parsed}
         for application in (i for i in items if isinstance(i, ApplicationItem)):
             documents = application.documents.as_dict() if application.documents else {}
             for document in documents.values():
-                if document.get("kind") == "txt":
+                if document.get("kind") == "txt" and document["key"] not in done:
                     data = self.files.read(document["key"], MAX_TEXT_BYTES)
                     if data:
                         texts.append(data[:MAX_TEXT_BYTES].decode("utf-8", errors="replace"))

@@ -159,15 +159,78 @@ class CandidateItem(CandidatesTableItem, discriminator="candidate"):
     kind = UnicodeAttribute()  # prospect | applicant
     first_name = UnicodeAttribute()
     last_name = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # None only for an imported resume without one
     phone = UnicodeAttribute(null=True)
     phone_e164 = UnicodeAttribute(null=True)
     location = UnicodeAttribute(null=True)
     links = ListAttribute(of=UnicodeAttribute, default=list)
+    # needs_review: imported from a resume without contact details, or parsed unsure
+    flags = ListAttribute(of=UnicodeAttribute, default=list)
     application_count = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     became_applicant_at = UnicodeAttribute(null=True)
+
+
+class ParsedResumeItem(CandidatesTableItem, discriminator="parsed_resume"):
+    """pk CAND#<cid>, sk RESUME#<source>: what the parser read from one resume.
+
+    ``source`` is ``APP#<application id>`` or ``IMPORT#<pool id>#<file>``. The
+    profile (fields with confidences, no text) is shown beside what the person
+    typed, never over it; the full text and profile are in S3 at ``text_key``.
+    """
+
+    source = UnicodeAttribute()
+    document_key = UnicodeAttribute()
+    text_key = UnicodeAttribute()
+    profile = JSONAttribute()
+    filled = ListAttribute(of=UnicodeAttribute, default=list)  # person's gaps it filled
+    parsed_at = UnicodeAttribute()
+
+
+class ParseStateItem(CandidatesTableItem, discriminator="parse_state"):
+    """pk PARSE#<object key>, sk STATE: one uploaded file's way through the parser.
+
+    ``status`` parsing -> parsed | needs_review | failed. The object's ETag
+    makes a redelivered notification a no-op and a replaced file a new parse;
+    ``attempts`` counts starts that never finished (a crash or a timeout).
+    """
+
+    document_key = UnicodeAttribute()
+    etag = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    candidate_id = UnicodeAttribute(null=True)
+    rule = UnicodeAttribute(null=True)
+    message = UnicodeAttribute(null=True)
+    flags = ListAttribute(of=UnicodeAttribute, default=list)
+    updated_at = UnicodeAttribute()
+
+
+class ImportFileItem(CandidatesTableItem, discriminator="import_file"):
+    """pk IMPORT#<pool id>, sk FILE#<file name>: a recruiter import's per-file progress."""
+
+    pool_id = UnicodeAttribute()
+    file = UnicodeAttribute()
+    document_key = UnicodeAttribute()
+    status = UnicodeAttribute()  # parsing | parsed | needs_review | failed
+    candidate_id = UnicodeAttribute(null=True)
+    created = BooleanAttribute(null=True)  # a new prospect (True) or a known person (False)
+    matched_on = UnicodeAttribute(null=True)  # email | phone | linkedin
+    rule = UnicodeAttribute(null=True)
+    message = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+
+class ImportSummaryItem(CandidatesTableItem, discriminator="import_summary"):
+    """pk IMPORT#<pool id>, sk SUMMARY: counters kept with each file's transitions."""
+
+    pool_id = UnicodeAttribute()
+    received = NumberAttribute(default=0)
+    parsed = NumberAttribute(default=0)
+    needs_review = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)
+    updated_at = UnicodeAttribute(null=True)
 
 
 class IdentityItem(CandidatesTableItem, discriminator="identity"):
@@ -435,6 +498,10 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         ScorecardItem,
         PoolItem,
         MembershipItem,
+        ParsedResumeItem,
+        ParseStateItem,
+        ImportFileItem,
+        ImportSummaryItem,
     ),
     "self_identification": (),
     "tasks": (),
