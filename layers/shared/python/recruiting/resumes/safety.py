@@ -87,10 +87,10 @@ def _inflated_size(data: bytes, start: int, end: int, budget: int) -> int:
                     "pdf_bomb",
                     f"inflates to more than {MAX_PDF_INFLATED_BYTES} bytes (a decompression bomb)",
                 )
-            if produced > MIN_RATIO_CHECKED_BYTES and produced > MAX_STREAM_RATIO * max(consumed, 1):
+            ratio = produced // max(consumed, 1)
+            if produced > MIN_RATIO_CHECKED_BYTES and ratio > MAX_STREAM_RATIO:
                 raise UnreadableDocument(
-                    "pdf_bomb",
-                    f"has a stream inflating {produced // max(consumed, 1)}:1 (a decompression bomb)",
+                    "pdf_bomb", f"has a stream inflating {ratio}:1 (a decompression bomb)"
                 )
             if inflater.eof:
                 break
