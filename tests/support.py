@@ -26,6 +26,34 @@ TINY_PDF = (
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 
+def drain(url: str, handler: Any, name: str, max_batches: int = 50) -> list[str]:
+    """Deliver what waits on an SQS queue to a consumer, batch by batch, as the
+    local pump does; failed messages stay on the queue. Returns their ids."""
+    import boto3
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from recruiting_local.pump import sqs_event
+
+    sqs = boto3.client("sqs")
+    failures: list[str] = []
+    for _ in range(max_batches):
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            break
+        try:
+            result = handler(sqs_event(messages, "arn:aws:sqs:us-east-1:1:q"), LocalContext(name))
+            failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+        except BatchProcessingError:  # every record failed: the invocation errors
+            failed = {m["MessageId"] for m in messages}
+        for message in messages:
+            if message["MessageId"] not in failed:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        failures += sorted(failed)
+        if failed:
+            break
+    return failures
+
+
 def sample_resume_pdf() -> bytes:
     """A real resume PDF from the shared corpus."""
     return (SHARED / "resumes/offlinecv/latex/awesome-cv-resume.pdf").read_bytes()

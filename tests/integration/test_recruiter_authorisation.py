@@ -80,6 +80,11 @@ ROUTES = {
     ("DELETE", "/ats/pools/{pool_id}/candidates/{candidate_id}"): {
         "allowed": {"admin", "recruiter"}
     },
+    ("GET", "/ats/pools/{pool_id}/imports"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/pools/{pool_id}/imports"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"filename": "cv.pdf", "content_type": "application/pdf"},
+    },
     ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
     ("GET", "/ats/candidates/{candidate_id}/duplicates"): {"allowed": {"admin", "recruiter"}},
     ("GET", "/ats/search"): {"allowed": {"admin", "recruiter"}},
