@@ -286,3 +286,63 @@ def test_the_recruiter_api_works_with_the_printed_tokens(running):
         http("GET", f"{running.base}/ats/jobs", headers={"Authorization": "Bearer forged"})[0]
         == 401
     )
+
+
+def _until(check: Any, seconds: float = 30.0) -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+
+
+def test_resumes_are_parsed_from_uploads_within_seconds(running):
+    recruiter = {"Authorization": f"Bearer {_token(running, 'recruiter')}"}
+    json_headers = {**recruiter, "Content-Type": "application/json"}
+    # Given an application with a PDF resume
+    _, page = http("GET", running.base + "/jobs?employment_type=internship")
+    body, content_type = multipart_body(
+        [
+            ("first_name", "Mary"),
+            ("last_name", "Jackson"),
+            ("email", "mary.jackson@example.com"),
+            ("resume", ("cv.pdf", sample_resume_pdf(), "application/pdf")),
+        ]
+    )
+    status, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{page['jobs'][0]['id']}/applications",
+        body,
+        {"Content-Type": content_type},
+    )
+    assert status == 201, receipt
+    profile_url = f"{running.base}/ats/candidates/{receipt['candidate_id']}"
+    # Then within seconds the profile shows the parsed resume beside what she typed
+    parsed = _until(lambda: http("GET", profile_url, headers=recruiter)[1]["parsed_resumes"])
+    assert parsed, "the resume was not parsed"
+    assert parsed[0]["profile"]["email"]
+    # And a resume uploaded into a pool's import becomes a prospect in that pool
+    _, pool = http(
+        "POST", f"{running.base}/ats/pools", json.dumps({"name": "Imports"}).encode(), json_headers
+    )
+    status, upload = http(
+        "POST",
+        f"{running.base}/ats/pools/{pool['pool_id']}/imports",
+        json.dumps({"filename": "grace.txt", "content_type": "text/plain"}).encode(),
+        json_headers,
+    )
+    assert status == 201, upload
+    form, form_type = multipart_body(
+        [
+            *upload["upload"]["fields"].items(),
+            ("file", ("grace.txt", b"Grace Hopper\ngrace@example.com\n", "text/plain")),
+        ]
+    )
+    status, _ = http("POST", upload["upload"]["url"], form, {"Content-Type": form_type})
+    assert status in (200, 204)
+    progress_url = f"{running.base}/ats/pools/{pool['pool_id']}/imports"
+    done = _until(lambda: http("GET", progress_url, headers=recruiter)[1]["counts"]["parsed"] == 1)
+    assert done, http("GET", progress_url, headers=recruiter)[1]
+    _, members = http("GET", f"{running.base}/ats/pools/{pool['pool_id']}", headers=recruiter)
+    assert [(m["first_name"], m["kind"]) for m in members["members"]] == [("Grace", "prospect")]
