@@ -11,7 +11,9 @@ from recruiting.resumes.profile import Link
 from recruiting.resumes.vocabulary import TITLE_WORDS, heading_kind
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}(?![\w-])", re.I)
-PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-–/]{5,22}\d(?:\s*(?:ext\.?|x)\s*\d{1,5})?")
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-–‐‑\u00ad/]{5,22}\d(?:\s*(?:ext\.?|x)\s*\d{1,5})?"
+)
 _SOCIAL = (
     "linkedin.com", "github.com", "gitlab.com", "bitbucket.org", "twitter.com", "x.com",
     "facebook.com", "instagram.com", "medium.com", "stackoverflow.com", "youtube.com",
@@ -58,7 +60,8 @@ REGIONS = _words(
 }  # fmt: skip
 _PLACE_NAME = r"[A-ZÀ-Þ][\wÀ-ÿ.'’-]*(?:[ -][A-ZÀ-Þa-z][\wÀ-ÿ.'’-]*){0,3}"
 LOCATION = re.compile(
-    rf"(?:\d+\s+[\w .'-]+?\s+)?(?P<city>{_PLACE_NAME}),\s*(?P<region>[A-Z]{{2}}|{_PLACE_NAME})"
+    rf"(?:\d+\s+[\w .'-]+?(?:,\s*|\s+))?(?P<city>{_PLACE_NAME}),"
+    rf"\s*(?P<region>[A-Z]{{2}}|{_PLACE_NAME})"
     rf"(?:,\s*(?P<country>{_PLACE_NAME}))?(?:\s+\d{{5}}(?:-\d{{4}})?)?"
 )
 SEPARATORS = re.compile(r"\s*[|•·⋅∙◦▪●◆♦⋄/]\s*|\s{2,}|\s+[–—-]\s+")
@@ -69,6 +72,8 @@ def is_place(text: str) -> bool:
     value = text.strip(" ()")
     if value.lower() in ("remote", "hybrid", "on-site", "onsite", "worldwide"):
         return True
+    if value[:1].isdigit() and value.count(",") >= 2:
+        return is_place(value.split(",", 1)[1])  # "555 Main Way, City, ST": the street aside
     match = LOCATION.fullmatch(value)
     if match is None:
         return value.lower() in REGIONS
@@ -101,7 +106,7 @@ def phone_e164(raw: str, region: str = "US") -> str:
     """E.164 when the number can be read, else the digits as written."""
     import phonenumbers
 
-    cleaned = raw.replace("–", "-")
+    cleaned = re.sub("[–‐‑\u00ad]", "-", raw)
     try:
         number = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else region)
         if phonenumbers.is_possible_number(number):
@@ -124,16 +129,13 @@ def link_kind(url: str) -> str:
 
 def find_links(texts: list[str], targets: list[str], email: str | None) -> list[Link]:
     found: dict[str, Link] = {}
-    email_domain = email.split("@", 1)[1] if email else None
     candidates = [m.group() for text in texts for m in URL.finditer(text)]
     candidates += [t for t in targets if t.lower().startswith(("http://", "https://"))]
     for raw in candidates:
         url = raw.rstrip(".:/")
         bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.I)
         host = bare.split("/", 1)[0].lower()
-        if not host or host == email_domain or "." not in host:
-            continue
-        if host.endswith("example.com") and "/" not in bare:
+        if not host or "." not in host:
             continue
         key = bare.lower().rstrip("/")
         if key not in found:
@@ -201,7 +203,7 @@ def find_name(lines: list[Line], email: str | None) -> tuple[str | None, float]:
 
 
 def _name_candidates(line: Line, top: list[Line], index: int) -> list[str]:
-    texts = [line.text]
+    texts = [line.text, *(cell.text for cell in line.cells[:2] if len(line.cells) > 1)]
     parts = [p for p in SEPARATORS.split(line.text) if p]
     if len(parts) > 1:
         texts.append(parts[0])

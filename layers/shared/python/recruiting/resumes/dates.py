@@ -17,6 +17,8 @@ MONTHS = {
     "julio": 7, "août": 8, "aout": 8, "agosto": 8, "septembre": 9, "septiembre": 9,
     "oktober": 10, "octobre": 10, "octubre": 10, "novembre": 11, "noviembre": 11,
     "dezember": 12, "décembre": 12, "decembre": 12, "diciembre": 12,
+    # seasons, as students write them ("Summer 2022")
+    "spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12,
 }  # fmt: skip
 PRESENT = (
     "present|current|currently|now|today|ongoing|date|heute|aktuell|jetzt|"
@@ -32,7 +34,7 @@ _DATE = (
     rf"|{_YEAR}"
     r"|(?:" + _MONTH_NAME + r")\.?\s+20XX|20XX)"
 )
-_DASH = r"\s*(?:–|—|-|‒|―|−|to|till|until|bis|à|a|au)\s*"
+_DASH = r"\s*(?:[–—‒―−‐‑\u00ad-]+|to|till|until|bis|à|a|au)\s*"
 RANGE = re.compile(
     rf"(?<![\w/.])(?P<start>{_DATE}){_DASH}(?P<end>{_DATE}|{PRESENT})(?![\w/])", re.IGNORECASE
 )

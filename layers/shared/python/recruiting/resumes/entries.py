@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from recruiting.resumes.contact import US_STATES, is_place
+from recruiting.resumes.contact import LOCATION, US_STATES, is_place
 from recruiting.resumes.dates import DateRange, find_range, find_single
 from recruiting.resumes.document import Line
 from recruiting.resumes.profile import Education, Experience
@@ -113,8 +113,8 @@ def _parts(text: str) -> list[str]:
     """A header line's parts, places dropped: "Title · Company, City, ST · Team"."""
     parts = [p for p in (_clean(p) for p in _STRONG.split(text)) if p]
     kept = []
-    for part in parts:
-        if is_place(part):
+    for index, part in enumerate(parts):
+        if is_place(part) or (index and index == len(parts) - 1 and _loose_place(part)):
             continue
         # "Meridian Labs, Chicago, IL" -> "Meridian Labs"
         pieces = [p.strip() for p in part.split(",")]
@@ -132,6 +132,8 @@ def _without_places(text: str) -> str:
     kept: list[str] = []
     for index in range(0, len(pieces), 2):
         part = _parts(pieces[index])
+        if index and index == len(pieces) - 1 and part and _loose_place(part[0]):
+            continue
         if part:
             if kept:
                 kept.append(pieces[index - 1])
@@ -154,7 +156,18 @@ def _split_lines(texts: list[str]) -> tuple[str | None, str | None]:
         title_index, company_index = company_index, title_index
     title_parts = _parts(texts[title_index])
     title = title_parts[0] if len(title_parts) > 1 and _title_score(title_parts[0]) else None
-    return title or _clean(texts[title_index]), _without_places(texts[company_index]) or None
+    title = title or _without_places(texts[title_index]) or _clean(texts[title_index])
+    return title, _without_places(texts[company_index]) or None
+
+
+def _loose_place(part: str) -> bool:
+    """ "Seoul, S.Korea" after an employer: a place-shaped last part with no job words."""
+    return (
+        LOCATION.fullmatch(part) is not None
+        and not _title_score(part)
+        and not _org(part)
+        and len(part) < 40
+    )
 
 
 def _split_title_company(texts: list[str]) -> tuple[str | None, str | None, list[str]]:
@@ -224,7 +237,8 @@ def parse_experience(lines: list[Line]) -> list[Experience]:
             if date_only and len(header) >= 2 and (not above or len(header) >= 3):
                 break
         taken.update(header)
-        texts = [rows[k].rest for k in header if rows[k].rest]
+        # A line left with only a place ("Jan 2022 – Present · Springfield, IL") names nobody.
+        texts = [rows[k].rest for k in header if rows[k].rest and _parts(rows[k].rest)]
         single = len(texts) == 1
         if single:
             title, company, _ = _split_title_company(texts)

@@ -25,6 +25,8 @@ from recruiting.resumes.safety import MAX_PAGES, MAX_TEXT_CHARS, check_pdf_strea
 _WORD = re.compile(r"[^\s\ufffe\uffff]+")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _FORCE_BOLD = 0x40000
+# pdfium reports a drawn hyphen as a soft hyphen (U+00AD), Word writes "-\u00ad\u2010"
+_HYPHENS = re.compile("[-\u00ad\u2010\u2011]+")
 MIN_TEXT_PER_PAGE = 40  # fewer visible characters than this: the page is an image
 
 
@@ -82,6 +84,7 @@ def _segments(textpage: Any) -> list[Segment]:
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 32) for i in range(count))
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     x, y = ctypes.c_double(), ctypes.c_double()
+    matrix = raw.FS_MATRIX()
     words: list[_Word] = []
     for match in _WORD.finditer(text):
         first, last = match.start(), match.end() - 1
@@ -89,7 +92,10 @@ def _segments(textpage: Any) -> list[Segment]:
         x0 = left.value
         raw.FPDFText_GetCharOrigin(handle, first, x, y)
         baseline = y.value
-        size = raw.FPDFText_GetFontSize(handle, first) or (top.value - bottom.value)
+        size = raw.FPDFText_GetFontSize(handle, first)
+        if size < 3:  # a unit font scaled by the text matrix (Word's PDFs)
+            raw.FPDFText_GetMatrix(handle, first, matrix)
+            size = size * (abs(matrix.d) or abs(matrix.a)) or (top.value - bottom.value)
         if last != first:
             raw.FPDFText_GetCharBox(handle, last, left, right, bottom, top)
         x1 = right.value
@@ -132,7 +138,7 @@ def _merge(words: list[_Word], handle: Any) -> list[Segment]:
 def _segment(words: list[_Word], handle: Any) -> Segment:
     first = words[0]
     return Segment(
-        text=" ".join(w.text for w in words),
+        text=_HYPHENS.sub("-", " ".join(w.text for w in words)),
         x0=first.x0,
         x1=words[-1].x1,
         y=first.y,

@@ -31,12 +31,26 @@ def _caps_heading(line: Line) -> bool:
     )
 
 
+def _styled(line: Line, body_size: float) -> bool:
+    text = line.text
+    return line.bold or text.upper() == text or line.size > body_size + 0.5 or line.size == 0
+
+
 def split_sections(lines: list[Line]) -> list[Section]:
+    sizes = sorted(line.size for line in lines) or [0.0]
+    body_size = sizes[len(sizes) // 2]
+    # When a document styles its headings (bold, capitals, larger type), a heading
+    # word in body type ("Volunteer" under a role) is content, not a heading.
+    styled = sum(
+        1 for line in lines if heading_kind(line.text) is not None and _styled(line, body_size)
+    )
     sections = [Section("header", "")]
     seen_heading = False
     for line in lines:
         text = line.text.strip()
         kind = heading_kind(text) if len(line.cells) <= 2 else None
+        if kind is not None and styled >= 2 and not _styled(line, body_size):
+            kind = None
         if kind is None and len(line.cells) == 2 and heading_kind(line.cells[0].text):
             # A rail label beside its first line ("Experience | Staff Engineer ... 2024").
             kind = None

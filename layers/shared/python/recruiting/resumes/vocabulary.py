@@ -14,6 +14,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "professional history", "career", "positions", "berufserfahrung", "expérience",
         "expérience professionnelle", "experiencia", "experiencia laboral", "internships",
         "internship experience", "work", "employment experience", "qualified experience",
+        "volunteer experience", "volunteering experience",
     ),
     "education": (
         "education", "academic background", "education and training", "academics",
@@ -43,7 +44,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "awards", "honors", "honours", "honors and awards", "awards and honors", "achievements",
         "certifications", "certificates", "licenses and certifications", "courses",
         "coursework", "relevant coursework", "languages", "interests", "hobbies",
-        "publications", "volunteer", "volunteering", "volunteer experience", "activities",
+        "publications", "volunteer", "volunteering", "activities", "honors awards",
         "extracurricular activities", "leadership", "references", "memberships",
         "affiliations", "training", "conferences", "talks", "patents", "additional information",
         "additional", "sprachen", "langues", "idiomas", "interessen", "research",
@@ -66,8 +67,11 @@ def normalise(text: str) -> str:
 def heading_kind(text: str) -> str | None:
     """The section a heading opens, or None when the text is not a heading."""
     stripped = text.strip(" :•·|-–—_*#>")
-    if not stripped or len(stripped) > 48:
+    if not stripped or len(stripped) > 48 or stripped.endswith((".", ",")):
         return None
+    first = next((c for c in stripped if c.isalpha()), "")
+    if first.islower():
+        return None  # a wrapped sentence's last word ("skills."), not a heading
     if re.fullmatch(r"(?:[^\W\d_] ){2,}[^\W\d_]", stripped):  # "E X P E R I E N C E"
         stripped = stripped.replace(" ", "")
     words = normalise(stripped)
