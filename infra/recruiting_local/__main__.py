@@ -55,6 +55,7 @@ def main() -> int:
     )
     os.environ.pop("AWS_PROFILE", None)
 
+    from recruiting import wiring
     from recruiting.clock import now
     from recruiting.config import Settings
     from recruiting.demo import seed
@@ -83,6 +84,11 @@ def main() -> int:
     lines += [f"{role} token: {issuer.token(role)}" for role in ROLES]
 
     functions = Functions()
+    # Load every handler before anything can call one: the pump's threads and the
+    # HTTP server would otherwise import the shared package concurrently, and a
+    # thread can then meet a module another is still initialising.
+    for function in wiring.FUNCTIONS:
+        functions.handler(function)
     pump = Pump(env, functions.invoke, tick_seconds=float(os.environ.get("TICK_SECONDS", "60")))
     pump.start()
     server = make_server(host, port, functions, issuer)
