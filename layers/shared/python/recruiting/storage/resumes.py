@@ -14,21 +14,18 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.items import (
-    CandidateItem,
     ContactPointItem,
-    IdentityItem,
     ImportFileItem,
     ImportSummaryItem,
     MembershipItem,
     ParsedResumeItem,
     ParseStateItem,
-    PoolItem,
 )
 
 MAX_ATTEMPTS = 3
@@ -78,15 +75,19 @@ def _state_key(document_key: str) -> tuple[str, str]:
     return f"PARSE#{document_key}", "STATE"
 
 
-class ResumeRecords:
-    def __init__(self, connection: Connection | None = None) -> None:
-        self._connection = connection
+def _state(key: str, etag: str, status: str, attempts: int, now: str) -> ParseStateItem:
+    return ParseStateItem(
+        *_state_key(key),
+        document_key=key,
+        etag=etag,
+        status=status,
+        attempts=attempts,
+        updated_at=now,
+    )
 
-    @property
-    def connection(self) -> Connection:
-        if self._connection is None:
-            self._connection = Connection(region=CandidateItem.Meta.region)
-        return self._connection
+
+class ResumeRecords(ApplicationRepository):
+    """The ledger and imports, beside the people and pools they write to."""
 
     # --- the ledger ------------------------------------------------------------
 
@@ -107,7 +108,6 @@ class ResumeRecords:
             if state.attempts >= MAX_ATTEMPTS:
                 return ClaimResult(Claim.GIVE_UP, int(state.attempts), state)
         attempts = int(state.attempts) + 1 if state is not None and same_file else 1
-        pk, sk = _state_key(document_key)
         condition = (
             ParseStateItem.pk.does_not_exist()
             if state is None
@@ -117,18 +117,7 @@ class ResumeRecords:
         )
         try:
             with TransactWrite(connection=self.connection) as tx:
-                tx.save(
-                    ParseStateItem(
-                        pk,
-                        sk,
-                        document_key=document_key,
-                        etag=etag,
-                        status="parsing",
-                        attempts=attempts,
-                        updated_at=now,
-                    ),
-                    condition=condition,
-                )
+                tx.save(_state(document_key, etag, "parsing", attempts, now), condition=condition)
                 if target is not None and attempts == 1:
                     tx.save(self._import_file(target, document_key, "parsing", now))
                     tx.update(
@@ -155,23 +144,15 @@ class ResumeRecords:
         target: ImportTarget | None,
     ) -> None:
         """The result and the ledger's final status, together or not at all."""
-        pk, sk = _state_key(document_key)
         try:
             with TransactWrite(connection=self.connection) as tx:
+                state = _state(document_key, etag, outcome.status, attempts, now)
+                state.candidate_id = outcome.candidate_id
+                state.rule = outcome.rule
+                state.message = outcome.message
+                state.flags = outcome.flags  # type: ignore[assignment]
                 tx.save(
-                    ParseStateItem(
-                        pk,
-                        sk,
-                        document_key=document_key,
-                        etag=etag,
-                        status=outcome.status,
-                        attempts=attempts,
-                        candidate_id=outcome.candidate_id,
-                        rule=outcome.rule,
-                        message=outcome.message,
-                        flags=outcome.flags,
-                        updated_at=now,
-                    ),
+                    state,
                     condition=(ParseStateItem.etag == etag)
                     & (ParseStateItem.attempts == attempts)
                     & (ParseStateItem.status == "parsing"),
@@ -212,17 +193,9 @@ class ResumeRecords:
 
     # --- people ----------------------------------------------------------------
 
-    def get_candidate(self, candidate_id: str) -> CandidateItem | None:
-        try:
-            return CandidateItem.get(f"CAND#{candidate_id}", "PROFILE", consistent_read=True)
-        except DoesNotExist:
-            return None
-
     def by_email(self, email: str) -> str | None:
-        try:
-            return IdentityItem.get(f"EMAIL#{email}", "IDENTITY").candidate_id
-        except DoesNotExist:
-            return None
+        person = self.find_by_email(email)
+        return person.candidate_id if person else None
 
     def by_contact_point(self, point: str) -> str | None:
         for item in ContactPointItem.query(point, limit=1):
@@ -230,11 +203,7 @@ class ResumeRecords:
         return None
 
     def pool_exists(self, pool_id: str) -> bool:
-        try:
-            PoolItem.get(f"POOL#{pool_id}", "POOL")
-        except DoesNotExist:
-            return False
-        return True
+        return self.get_pool(pool_id) is not None
 
     def is_member(self, candidate_id: str, pool_id: str) -> bool:
         try:
