@@ -165,9 +165,11 @@ def test_a_platform_error_fails_only_that_message_and_is_retried(api, demo, pars
     # When the parser runs, the message fails alone and stays on the queue
     assert len(parser()) == 1
     assert not store.of_type("parsed_resume")
-    # And the retry parses it
+    # And the retry parses it; the platform's failure did not count as a crash
     assert parser() == []
     assert len(store.of_type("parsed_resume")) == 1
+    (state,) = store.of_type("parse_state")
+    assert (state["status"], state["attempts"]) == ("parsed", 1)
 
 
 def test_a_file_that_keeps_killing_the_parser_is_given_up_with_a_reason(aws, demo, store):

@@ -36,7 +36,13 @@ from recruiting.storage.items import (
     MembershipItem,
     ParsedResumeItem,
 )
-from recruiting.storage.resumes import Claim, ImportTarget, Outcome, ResumeRecords
+from recruiting.storage.resumes import (
+    Claim,
+    ConcurrentChange,
+    ImportTarget,
+    Outcome,
+    ResumeRecords,
+)
 
 logger = Logger(child=True)
 
@@ -137,8 +143,16 @@ class ResumePipeline:
             )
             self.records.finish(upload.key, upload.etag, claim.attempts, outcome, now, importing)
             return "failed:parser_stopped"
-        outcome = self._parse(upload, target, now)
-        self.records.finish(upload.key, upload.etag, claim.attempts, outcome, now, importing)
+        try:
+            outcome = self._parse(upload, target, now)
+            self.records.finish(upload.key, upload.etag, claim.attempts, outcome, now, importing)
+        except (ConcurrentChange, MemoryError):
+            raise  # retried as it is; a MemoryError is the file's doing and counts
+        except Exception:
+            # S3 or DynamoDB failed: SQS retries the message (and dead-letters it after
+            # its receives); the attempt is given back so it is not counted as a crash.
+            self.records.release(upload.key, upload.etag, claim.attempts)
+            raise
         if outcome.candidate_id and outcome.status != "failed":
             self._announce(outcome.candidate_id, target, outcome.status)
         return outcome.status if outcome.status != "failed" else f"failed:{outcome.rule}"

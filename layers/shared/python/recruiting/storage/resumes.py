@@ -179,6 +179,19 @@ class ResumeRecords(ApplicationRepository):
                 raise ConcurrentChange(str(exc)) from exc
             raise
 
+    def release(self, document_key: str, etag: str, attempts: int) -> None:
+        """Give back an attempt that failed for the platform's sake (S3, DynamoDB),
+        so only starts that never returned count towards giving a file up."""
+        try:
+            ParseStateItem(*_state_key(document_key)).update(
+                actions=[ParseStateItem.attempts.set(attempts - 1)],
+                condition=(ParseStateItem.etag == etag)
+                & (ParseStateItem.attempts == attempts)
+                & (ParseStateItem.status == "parsing"),
+            )
+        except Exception:  # best effort: at worst the count stays one higher
+            return
+
     @staticmethod
     def _import_file(target: ImportTarget, key: str, status: str, now: str) -> ImportFileItem:
         return ImportFileItem(
