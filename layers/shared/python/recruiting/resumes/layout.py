@@ -37,10 +37,17 @@ def lay_out(segments: list[Segment], width: float, page: int) -> tuple[list[Line
     if split is None:
         return _lines(segments, page, 0), False
     header, left, right = split
+    # The sidebar first, then the main column, so that the main column runs on
+    # into the next page (a role whose dates open page 2 stays with its title).
+    sidebar, main = (left, right) if _chars(left) <= _chars(right) else (right, left)
     return (
-        _lines(header, page, 0) + _lines(left, page, 0) + _lines(right, page, 1),
+        _lines(header, page, 0) + _lines(sidebar, page, 0) + _lines(main, page, 1),
         True,
     )
+
+
+def _chars(segments: list[Segment]) -> int:
+    return sum(len(s.text) for s in segments)
 
 
 def _is_metadata(segment: Segment) -> bool:
