@@ -92,8 +92,11 @@ def find_phone(text: str) -> str | None:
     for match in PHONE.finditer(text):
         candidate = match.group().strip()
         digits = re.sub(r"\D", "", candidate)
-        if not 7 <= len(digits) <= 15 or len(re.findall(r"\d+", candidate)) > 6:
+        groups = len(re.findall(r"\d+", candidate))
+        if not 7 <= len(digits) <= 15 or groups > 6:
             continue
+        if not (candidate.startswith("+") or groups >= 3 or (groups == 2 and len(digits) >= 10)):
+            continue  # "20451-00", "10000000": a figure, not a number to call
         if re.search(r"(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d|\d{1,2}/(?:19|20)\d\d", candidate):
             continue  # a date range, not a number
         if "(" in candidate and ")" not in candidate:
