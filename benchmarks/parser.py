@@ -77,11 +77,16 @@ def _fresh(code: str) -> float:
 
 
 def _peak_rss_mb(code: str) -> float:
-    script = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """The child's own peak resident memory (VmHWM: unlike ru_maxrss it does not
+    carry over a large parent's peak through fork and exec)."""
+    script = (
+        code + "\nprint(next(line.split()[1] for line in open('/proc/self/status')"
+        " if line.startswith('VmHWM')))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     ).stdout
-    return int(out.split()[-1]) / 1024  # kilobytes on Linux
+    return int(out.split()[-1]) / 1024  # kB
 
 
 def run() -> list[tuple[str, str, str, str, str]]:
