@@ -46,11 +46,24 @@ def split_sections(lines: list[Line]) -> list[Section]:
     )
     sections = [Section("header", "")]
     seen_heading = False
+    place = (0, 0)  # (page, column) of the previous line
+    by_column: dict[int, str] = {}  # the section each column was last in
     for line in lines:
         text = line.text.strip()
         kind = heading_kind(text) if len(line.cells) <= 2 else None
         if kind is not None and styled >= 2 and not _styled(line, body_size):
             kind = None
+        if (line.page, line.column) != place:
+            # A new page runs on from where the last page ended (its main column);
+            # within a page a column resumes its own section, and the top of the
+            # first page's main column (name, contact lines) is the header.
+            previous = sections[-1].kind
+            by_column[place[1]] = previous
+            new_page = line.page != place[0]
+            place = (line.page, line.column)
+            if kind is None and not new_page:
+                default = "header" if line.page == 0 else previous
+                sections.append(Section(by_column.get(line.column, default), ""))
         if kind is None and len(line.cells) == 2 and heading_kind(line.cells[0].text):
             # A rail label beside its first line ("Experience | Staff Engineer ... 2024").
             kind = None
