@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from recruiting.config import Settings
 from recruiting.idempotency import IdempotentCalls
 from recruiting.intake.service import IntakeService
+from recruiting.outreach.unsubscribe import Unsubscribes
+from recruiting.secrets import link_signing_key
 from recruiting.storage.candidates import CandidateRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
+from recruiting.storage.outreach import OutreachRepository
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Dependencies:
     settings: Settings
     service: IntakeService
     idempotency: IdempotentCalls
+    unsubscribes: Unsubscribes
 
 
 _current: Dependencies | None = None
@@ -38,7 +42,10 @@ def build(settings: Settings) -> Dependencies:
         events=EventPublisher(settings.event_bus),
     )
     idempotency = IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds)
-    return Dependencies(settings=settings, service=service, idempotency=idempotency)
+    unsubscribes = Unsubscribes(OutreachRepository(), CandidateRepository(), link_signing_key)
+    return Dependencies(
+        settings=settings, service=service, idempotency=idempotency, unsubscribes=unsubscribes
+    )
 
 
 def get() -> Dependencies:

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from intake import dependencies
 from intake.observability import logger, metrics
-from intake.routers import applications, greenhouse, jobs
+from intake.routers import applications, greenhouse, jobs, unsubscribe
 from intake.routers.common import IDEMPOTENCY_HEADER, json_response
 from recruiting.errors import (
     Conflict,
@@ -46,6 +46,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(jobs.router)
 app.include_router(applications.router)
 app.include_router(greenhouse.router)
+app.include_router(unsubscribe.router)
 
 
 def _is_greenhouse() -> bool:

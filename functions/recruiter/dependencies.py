@@ -13,6 +13,7 @@ from recruiting.ats.pools import PoolService
 from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
 from recruiting.idempotency import IdempotentCalls
+from recruiting.outreach.service import SequenceService
 from recruiting.search.index import DynamoSearchIndex
 from recruiting.search.service import SearchService
 from recruiting.storage.candidates import ApplicationRepository
@@ -20,6 +21,7 @@ from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
+from recruiting.storage.outreach import OutreachRepository
 from recruiting.storage.resumes import ResumeRecords
 from recruiting.storage.tasks import TaskRepository
 
@@ -32,6 +34,7 @@ class Dependencies:
     collaboration: CollaborationService
     pools: PoolService
     imports: ImportService
+    sequences: SequenceService
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
     search: SearchService
@@ -56,6 +59,7 @@ def build(settings: Settings) -> Dependencies:
         collaboration=CollaborationService(pipeline, applications, TaskRepository(), events),
         pools=pools,
         imports=ImportService(pools, ResumeRecords(), files),
+        sequences=SequenceService(OutreachRepository(), applications),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
         search=SearchService(DynamoSearchIndex()),

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recruiter import dependencies
 from recruiter.observability import logger, metrics
-from recruiter.routers import candidates, jobs, pools, tasks
+from recruiter.routers import candidates, jobs, outreach, pools, tasks
 from recruiting.errors import DomainError
 from recruiting.http import error_body, from_request_validation, status_of
 
@@ -25,6 +25,7 @@ app.include_router(jobs.router)
 app.include_router(candidates.router)
 app.include_router(tasks.router)
 app.include_router(pools.router)
+app.include_router(outreach.router)
 
 
 @app.exception_handler(DomainError)

@@ -24,6 +24,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -134,8 +135,31 @@ class Functions(Construct):
             name: self._dependency_layer(name)
             for name in sorted({n for f in functions for n in f.dependency_layers})
         }
+        self.link_signing_secret = (
+            self._link_signing_secret() if any(f.signs_links for f in functions) else None
+        )
         for declared in functions:
             self.functions[declared.name] = self._function(declared)
+
+    def _link_signing_secret(self) -> secretsmanager.Secret:
+        """The key that signs links in e-mails (unsubscribe): generated here, never in
+        the template or a function's configuration; functions read it at cold start."""
+        secret = secretsmanager.Secret(
+            self,
+            "LinkSigningKey",
+            description="recruiting: HMAC key of the links in e-mails (unsubscribe, surveys)",
+            encryption_key=self._resources.data_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+        )
+        acknowledge(
+            secret,
+            "AwsSolutions-SMG4",
+            "Rotating the signing key would void every unsubscribe link already sent; "
+            "it is rotated by hand with a grace period (two keys), not on a schedule.",
+        )
+        return secret
 
     def _dependency_layer(self, name: str) -> lambda_.LayerVersion:
         path = layer_dir(name)
@@ -207,6 +231,9 @@ class Functions(Construct):
         self._grant_buckets(declared, role)
         self._grant_messaging(declared, function, role)
         self._grant_email(declared, role)
+        if declared.signs_links and self.link_signing_secret is not None:
+            self.link_signing_secret.grant_read(role)
+            function.add_environment("LINK_SIGNING_SECRET_ARN", self.link_signing_secret.secret_arn)
         self._schedule(declared, function, asynchronous_dlq)
         return function
 

@@ -16,6 +16,7 @@ import socket
 import sys
 import threading
 import warnings
+from pathlib import Path
 from types import FrameType
 
 
@@ -23,6 +24,9 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+OUTBOX = Path(".local-state") / "outbox"
 
 
 def main() -> int:
@@ -51,6 +55,11 @@ def main() -> int:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
             "CAREERS_BASE_URL": f"http://{host}:{port}",
+            # Outreach: links in e-mails point here, and e-mails land in an outbox
+            # of .eml files instead of SES (see the README).
+            "PUBLIC_API_URL": f"http://{host}:{port}",
+            "OUTREACH_OUTBOX_DIR": os.environ.get("OUTREACH_OUTBOX_DIR", str(OUTBOX)),
+            "LINK_SIGNING_KEY": os.environ.get("LINK_SIGNING_KEY", secrets.token_hex(32)),
         }
     )
     os.environ.pop("AWS_PROFILE", None)
@@ -82,6 +91,7 @@ def main() -> int:
         ]
     issuer = LocalIssuer(os.environ.get("LOCAL_JWT_SECRET"))
     lines += [f"{role} token: {issuer.token(role)}" for role in ROLES]
+    lines.append(f"outreach e-mails: {os.environ['OUTREACH_OUTBOX_DIR']}/*.eml")
 
     functions = Functions()
     # Load every handler before anything can call one: the pump's threads and the

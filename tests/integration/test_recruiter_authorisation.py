@@ -85,6 +85,17 @@ ROUTES = {
         "allowed": {"admin", "recruiter"},
         "body": {"filename": "cv.pdf", "content_type": "application/pdf"},
     },
+    ("GET", "/ats/sequences"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/sequences"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"name": "S", "steps": [{"subject": "Hi", "body": "Hello"}]},
+    },
+    ("GET", "/ats/sequences/{sequence_id}"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/sequences/{sequence_id}/enrolments"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"pool_id": "{pool_id}"},
+    },
+    ("POST", "/ats/candidates/{candidate_id}/replied"): {"allowed": {"admin", "recruiter"}},
     ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
     ("GET", "/ats/candidates/{candidate_id}/duplicates"): {"allowed": {"admin", "recruiter"}},
     ("GET", "/ats/search"): {"allowed": {"admin", "recruiter"}},
@@ -172,7 +183,15 @@ def _targets(api, ats, demo):
             "candidate_id": own["candidate_id"],
         },
     ).json()["task_id"]
-    shared = {"pool_id": pool_id, "task_id": task_id, "other_candidate": other["candidate_id"]}
+    sequence_id = recruiter.post_json(
+        "/ats/sequences", {"name": "S", "steps": [{"subject": "Hi", "body": "Hello"}]}
+    ).json()["sequence_id"]
+    shared = {
+        "pool_id": pool_id,
+        "task_id": task_id,
+        "sequence_id": sequence_id,
+        "other_candidate": other["candidate_id"],
+    }
     return {
         "own": {"job_id": demo.open_job_ids[2], **own, **shared},
         "other": {"job_id": demo.open_job_ids[1], **other, **shared},
@@ -180,7 +199,8 @@ def _targets(api, ats, demo):
 
 
 def _snapshot(store):
-    return sorted(str(i) for t in ("jobs", "candidates", "tasks") for i in store.items(t))
+    tables = ("jobs", "candidates", "tasks", "outreach")
+    return sorted(str(i) for t in tables for i in store.items(t))
 
 
 def _forbidden_cases():

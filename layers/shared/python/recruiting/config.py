@@ -25,8 +25,18 @@ class Settings(BaseModel):
     idempotency_table: str
     tasks_table: str = ""
     search_table: str = ""
-    resume_bucket: str
-    event_bus: str
+    outreach_table: str = ""
+    # Functions that may not read resumes (the outreach sender) are not given the bucket.
+    resume_bucket: str = ""
+    event_bus: str = ""
+    outreach_queue: str = ""
+    # Outreach: the sender address and name, the postal address every e-mail
+    # carries, where unsubscribe links point, and the key that signs them.
+    sender_email: str = "recruiting@example.com"
+    sender_name: str = "Recruiting"
+    postal_address: str = "Example Inc., 1 Example Street, Springfield"
+    public_api_url: str = "http://127.0.0.1:3000"
+    link_signing_key: str = ""
     region: str = "us-east-1"
     # Where careers-site links point; used for absolute_url in job listings.
     careers_base_url: str = "https://careers.example.com"
@@ -53,6 +63,7 @@ class Settings(BaseModel):
             wiring.SELF_IDENTIFICATION.key: self.self_id_table,
             wiring.TASKS.key: self.tasks_table,
             wiring.SEARCH.key: self.search_table,
+            wiring.OUTREACH_TABLE.key: self.outreach_table,
         }
         return {key: name for key, name in names.items() if name}
 
@@ -66,6 +77,8 @@ class Settings(BaseModel):
             "idempotency_table": env.get(wiring.IDEMPOTENCY.env, ""),
             "tasks_table": env.get(wiring.TASKS.env, ""),
             "search_table": env.get(wiring.SEARCH.env, ""),
+            "outreach_table": env.get(wiring.OUTREACH_TABLE.env, ""),
+            "outreach_queue": env.get("OUTREACH_QUEUE_URL", ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
             "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),
@@ -79,11 +92,16 @@ class Settings(BaseModel):
             "inline_file_max_bytes": "INLINE_FILE_MAX_BYTES",
             "upload_file_max_bytes": "UPLOAD_FILE_MAX_BYTES",
             "upload_url_ttl_seconds": "UPLOAD_URL_TTL_SECONDS",
+            "sender_email": "SENDER_EMAIL",
+            "sender_name": "SENDER_NAME",
+            "postal_address": "POSTAL_ADDRESS",
+            "public_api_url": "PUBLIC_API_URL",
+            "link_signing_key": "LINK_SIGNING_KEY",
         }
         values.update({field: env[var] for field, var in optional.items() if var in env})
         origins = env.get("CAREERS_SITE_ORIGINS", "")
         values["careers_site_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
-        missing = [k for k in ("jobs_table", "candidates_table", "resume_bucket") if not values[k]]
+        missing = [k for k in ("candidates_table",) if not values[k]]
         if missing:
             raise RuntimeError(f"missing settings: {', '.join(missing)}")
         return cls.model_validate(values)

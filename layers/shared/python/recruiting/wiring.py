@@ -102,6 +102,7 @@ class Function:
     sends_to: tuple[str, ...] = ()  # queue keys it may SendMessage to
     schedules: tuple[str, ...] = ()  # EventBridge Scheduler expressions
     sends_email: bool = False  # SES SendEmail from Deployment.sender_email
+    signs_links: bool = False  # reads the key that signs links in e-mails (unsubscribe)
     memory_mb: int = 512
     timeout_seconds: int = 29
     service: str = ""  # POWERTOOLS_SERVICE_NAME
@@ -193,7 +194,27 @@ SEARCH = Table(
     purpose="candidate search: a document per person, postings per keyword (TERM#<term>)",
 )
 
-TABLES: tuple[Table, ...] = (JOBS, CANDIDATES, SELF_IDENTIFICATION, TASKS, SEARCH, IDEMPOTENCY)
+OUTREACH_TABLE = Table(
+    key="outreach",
+    env="OUTREACH_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index("by_due", "gsi1pk", "gsi1sk", "active enrolments by the day their next step is due"),
+        Index("by_person", "gsi2pk", "gsi2sk", "a person's enrolments in every sequence"),
+    ),
+    purpose="sequences, enrolments, the send ledger, suppressions, daily send counts",
+)
+
+TABLES: tuple[Table, ...] = (
+    JOBS,
+    CANDIDATES,
+    SELF_IDENTIFICATION,
+    TASKS,
+    SEARCH,
+    OUTREACH_TABLE,
+    IDEMPOTENCY,
+)
 
 RESUME_UPLOADS_QUEUE = Queue(
     key="resume_uploads",
@@ -223,7 +244,14 @@ SEARCH_UPDATES_QUEUE = Queue(
     ),
 )
 
-QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE)
+OUTREACH_QUEUE = Queue(
+    key="outreach",
+    env="OUTREACH_QUEUE_URL",
+    purpose="due outreach steps (one message per recipient and step); applications that stop them",
+    subscribes_to=(("events", ("application.received",)),),
+)
+
+QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE, OUTREACH_QUEUE)
 
 RESUMES = Bucket(
     key="resumes",
@@ -263,13 +291,17 @@ INTAKE = Function(
         Route("GET", "/v1/boards/{board_token}/jobs"),
         Route("GET", "/v1/boards/{board_token}/jobs/{job_id}"),
         Route("POST", "/v1/boards/{board_token}/jobs/{job_id}"),
+        Route("GET", "/unsubscribe/{token}"),
+        Route("POST", "/unsubscribe/{token}"),
     ),
     tables=(
         ("jobs", "read"),
         ("candidates", "read_write"),
         ("self_identification", "write"),
+        ("outreach", "read_write"),
         ("idempotency", "read_write"),
     ),
+    signs_links=True,
     buckets=(BucketAccess("resumes", ("applications/", "uploads/"), "read_write"),),
     publishes_to=("events",),
     memory_mb=1024,
@@ -330,6 +362,11 @@ RECRUITER = Function(
         Route("GET", "/ats/candidates/{candidate_id}/duplicates", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/merge", "recruiter"),
         Route("GET", "/ats/search", "recruiter"),
+        Route("GET", "/ats/sequences", "recruiter"),
+        Route("POST", "/ats/sequences", "recruiter"),
+        Route("GET", "/ats/sequences/{sequence_id}", "recruiter"),
+        Route("POST", "/ats/sequences/{sequence_id}/enrolments", "recruiter"),
+        Route("POST", "/ats/candidates/{candidate_id}/replied", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -337,6 +374,7 @@ RECRUITER = Function(
         ("tasks", "read_write"),
         ("self_identification", "read"),
         ("search", "read"),
+        ("outreach", "read_write"),
         ("idempotency", "read_write"),
     ),
     buckets=(
@@ -382,7 +420,24 @@ RESUME_PARSER = Function(
     service="resume_parser",
 )
 
-FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER, RESUME_PARSER)
+OUTREACH = Function(
+    name="outreach",
+    description="Sends due outreach steps once (SES), honours unsubscribes, stops on applying",
+    handler="outreach.handler.lambda_handler",
+    dependency_layers=("core", "outreach"),
+    consumes=("outreach",),
+    sends_to=("outreach",),
+    schedules=("rate(5 minutes)",),
+    # No bucket: the sender never reads resumes.
+    tables=(("outreach", "read_write"), ("candidates", "read_write")),
+    sends_email=True,
+    signs_links=True,
+    memory_mb=512,
+    timeout_seconds=30,
+    service="outreach",
+)
+
+FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER, RESUME_PARSER, OUTREACH)
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
 BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)

@@ -31,6 +31,7 @@ from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import (
     ApplicationItem,
     CandidateItem,
+    InteractionItem,
     MembershipItem,
     NoteItem,
     ParsedResumeItem,
@@ -238,7 +239,22 @@ class PipelineService:
         timeline = sorted(
             [{"type": "stage_change", **h} for h in history]
             + [{"type": "note", **n} for n in notes]
-            + [{"type": "scorecard", "at": c["submitted_at"], **c} for c in scorecards],
+            + [{"type": "scorecard", "at": c["submitted_at"], **c} for c in scorecards]
+            + (
+                [
+                    {
+                        "type": str(i.kind),
+                        "at": i.at,
+                        "summary": i.summary,
+                        "actor": i.actor,
+                        "sequence_id": i.sequence_id,
+                    }
+                    for i in items
+                    if isinstance(i, InteractionItem)
+                ]
+                if principal.is_staff
+                else []
+            ),
             key=lambda entry: str(entry["at"]),
         )
         parsed_resumes = [

@@ -233,6 +233,18 @@ class ImportSummaryItem(CandidatesTableItem, discriminator="import_summary"):
     updated_at = UnicodeAttribute(null=True)
 
 
+class InteractionItem(CandidatesTableItem, discriminator="interaction"):
+    """pk CAND#<cid>, sk INTERACTION#<at>#<id>: an e-mail sent, a call logged (timeline)."""
+
+    kind = UnicodeAttribute()  # email | call
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    summary = UnicodeAttribute()  # the subject of an e-mail, a call's note
+    sequence_id = UnicodeAttribute(null=True)
+    step = NumberAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+
+
 class IdentityItem(CandidatesTableItem, discriminator="identity"):
     """pk EMAIL#<normalised email>, sk IDENTITY: one person per address."""
 
@@ -462,6 +474,103 @@ class TermItem(SearchTableItem, discriminator="term"):
     candidate_id = UnicodeAttribute()
 
 
+# --- outreach table ----------------------------------------------------------------
+
+
+class _ByDue(GlobalSecondaryIndex["OutreachTableItem"]):
+    class Meta:
+        index_name = wiring.OUTREACH_TABLE.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _ByPerson(GlobalSecondaryIndex["OutreachTableItem"]):
+    class Meta:
+        index_name = wiring.OUTREACH_TABLE.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class OutreachTableItem(Model):
+    class Meta:
+        table_name = "outreach"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_due = _ByDue()
+    by_person = _ByPerson()
+
+
+class SequenceItem(OutreachTableItem, discriminator="sequence"):
+    """pk SEQ#<id>, sk SEQ; gsi1 SEQUENCES / <created_at>#<id> lists them."""
+
+    sequence_id = UnicodeAttribute()
+    body = JSONAttribute()  # the Sequence model as JSON: steps, window, cap, sender
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class EnrolmentItem(OutreachTableItem, discriminator="enrolment"):
+    """pk SEQ#<id>, sk ENROL#<cid>: one per person per sequence (enrolling twice is a no-op).
+
+    While active, gsi1 DUE#<yyyy-mm-dd> / <due_at>#<seq>#<cid> puts it where the
+    sweep finds it on the day its next step falls due; gsi2 PERSON#<cid> /
+    SEQ#<id> finds a person's enrolments (stop on apply, on reply, on unsubscribe).
+    """
+
+    sequence_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | finished | stopped
+    step = NumberAttribute(default=0)  # the next step to send
+    due_at = UnicodeAttribute(null=True)
+    time_zone = UnicodeAttribute()
+    enrolled_by = UnicodeAttribute()
+    enrolled_at = UnicodeAttribute()
+    stop_reason = UnicodeAttribute(null=True)  # unsubscribed | suppressed | applied | replied | ...
+    updated_at = UnicodeAttribute()
+
+
+class SendItem(OutreachTableItem, discriminator="send"):
+    """pk SEND#<seq>#<cid>#<step>, sk SEND: the ledger that makes every step send once.
+
+    ``sending`` is claimed before SES is called; ``sent`` after it accepted.
+    A claim found still ``sending`` means an earlier attempt may have reached
+    SES: it becomes ``unknown`` and is never sent again.
+    """
+
+    sequence_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    step = NumberAttribute()
+    status = UnicodeAttribute()  # sending | sent | rejected | unknown
+    message_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    claimed_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class SuppressionItem(OutreachTableItem, discriminator="suppression"):
+    """pk SUPPRESS#<sha256 of the normalised address>, sk SUPPRESS: never mail it again."""
+
+    reason = UnicodeAttribute()  # unsubscribed | bounce | complaint
+    at = UnicodeAttribute()
+
+
+class SendCountItem(OutreachTableItem, discriminator="send_count"):
+    """pk COUNT#<sender>#<yyyy-mm-dd>, sk COUNT: a sender's sends that day (daily cap)."""
+
+    sent = NumberAttribute(default=0)
+
+
 # --- self-identification table ---------------------------------------------
 
 
@@ -483,6 +592,7 @@ _BASES: dict[str, type[Model]] = {
     "self_identification": SelfIdentificationItem,
     "tasks": TaskItem,
     "search": SearchTableItem,
+    "outreach": OutreachTableItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
@@ -502,10 +612,12 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         ParseStateItem,
         ImportFileItem,
         ImportSummaryItem,
+        InteractionItem,
     ),
     "self_identification": (),
     "tasks": (),
     "search": (SearchDocItem, TermItem),
+    "outreach": (SequenceItem, EnrolmentItem, SendItem, SuppressionItem, SendCountItem),
 }
 
 

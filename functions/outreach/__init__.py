@@ -1,0 +1,1 @@
+"""The outreach sender: sends due sequence steps once, stops outreach when people apply."""

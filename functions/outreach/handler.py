@@ -1,0 +1,122 @@
+"""Entry point of the outreach function.
+
+- On its schedule (every 5 minutes) it sweeps the steps that have fallen due
+  onto its queue.
+- From its queue it sends one step per message (partial batch response: a
+  throttled send fails alone and comes back), and stops a person's sequences
+  when they apply (``application.received`` from the event bus).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from recruiting.config import Settings
+from recruiting.outreach.mail import mailer_from_env
+from recruiting.outreach.sender import OutreachSender
+from recruiting.outreach.service import StepMessage, Sweep
+from recruiting.secrets import link_signing_key
+from recruiting.storage.candidates import ApplicationRepository
+from recruiting.storage.items import bind_tables
+from recruiting.storage.outreach import OutreachRepository
+
+logger = Logger()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+_sender: OutreachSender | None = None
+_sweep: Sweep | None = None
+
+
+def _enqueue(queue_url: str) -> Any:
+    sqs = boto3.client("sqs")
+
+    def enqueue(messages: list[StepMessage]) -> None:
+        entries: list[Any] = [
+            {"Id": str(i), "MessageBody": m.body()} for i, m in enumerate(messages)
+        ]
+        result = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        if result.get("Failed"):
+            raise RuntimeError(f"{len(result['Failed'])} due steps not queued")
+
+    return enqueue
+
+
+def build() -> tuple[OutreachSender, Sweep]:
+    global _sender, _sweep
+    if _sender is None or _sweep is None:
+        settings = Settings.from_env()
+        bind_tables(settings.table_names, region=settings.region)
+        outreach = OutreachRepository()
+
+        def unknown(message: StepMessage) -> None:
+            metrics.add_metric(name="OutreachOutcomeUnknown", unit=MetricUnit.Count, value=1)
+            logger.error("send outcome unknown: not sent again", extra=message.__dict__)
+
+        _sender = OutreachSender(
+            outreach,
+            ApplicationRepository(),
+            mailer_from_env(os.environ),
+            sender_email=settings.sender_email,
+            sender_name=settings.sender_name,
+            postal_address=settings.postal_address,
+            public_url=settings.public_api_url,
+            signing_key=link_signing_key(),
+            on_unknown=unknown,
+        )
+        _sweep = Sweep(outreach, _enqueue(settings.outreach_queue))
+    return _sender, _sweep
+
+
+def use(sender: OutreachSender | None, sweep: Sweep | None = None) -> None:
+    global _sender, _sweep
+    _sender, _sweep = sender, sweep
+
+
+def record_handler(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    sender, _ = build()
+    if body.get("type") == "outreach.step":
+        result = sender.send(
+            StepMessage(str(body["sequence_id"]), str(body["candidate_id"]), int(body["step"]))
+        )
+        logger.info(
+            "outreach step",
+            extra={"result": result, "sequence_id": body["sequence_id"], "step": body["step"]},
+        )
+        if result == "sent":
+            metrics.add_metric(name="OutreachSent", unit=MetricUnit.Count, value=1)
+    elif body.get("detail-type") == "application.received":
+        detail = body.get("detail") or {}
+        candidate_id = str(detail.get("candidate_id", ""))
+        since = detail.get("received_at") or body.get("time")
+        stopped = sender.stop_person(candidate_id, "applied", since) if candidate_id else []
+        logger.info("applied: outreach stopped", extra={"sequences": len(stopped)})
+    else:
+        logger.warning("unknown message ignored", extra={"message_id": record.message_id})
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" not in event:  # the schedule
+        _, sweep = build()
+        handed = sweep.run()
+        logger.info("due steps queued", extra={"count": handed})
+        return {"queued": handed}
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(response)

@@ -1,0 +1,230 @@
+"""Sequences, enrolments, the send ledger, suppressions and daily counts (outreach table)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from recruiting.storage.items import (
+    EnrolmentItem,
+    SendCountItem,
+    SendItem,
+    SequenceItem,
+    SuppressionItem,
+)
+
+
+def address_key(email: str) -> str:
+    """The suppression key of an address: a hash, so the list holds no addresses."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def due_keys(due_at: str, sequence_id: str, candidate_id: str) -> dict[str, str]:
+    return {"gsi1pk": f"DUE#{due_at[:10]}", "gsi1sk": f"{due_at}#{sequence_id}#{candidate_id}"}
+
+
+class Conflict(Exception):
+    """A conditional write lost: someone else changed the item first."""
+
+
+def _lost(exc: Exception) -> bool:
+    code = getattr(exc, "cause_response_code", "")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class OutreachRepository:
+    def __init__(self, connection: Connection | None = None) -> None:
+        self._connection = connection
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            self._connection = Connection(region=SequenceItem.Meta.region)
+        return self._connection
+
+    # --- sequences ---------------------------------------------------------------
+
+    def save_sequence(self, item: SequenceItem) -> None:
+        item.save(condition=SequenceItem.pk.does_not_exist())
+
+    def sequence(self, sequence_id: str) -> SequenceItem | None:
+        try:
+            return SequenceItem.get(f"SEQ#{sequence_id}", "SEQ")
+        except DoesNotExist:
+            return None
+
+    def sequences(self) -> list[SequenceItem]:
+        return [
+            s
+            for s in SequenceItem.by_due.query("SEQUENCES", scan_index_forward=False)
+            if isinstance(s, SequenceItem)
+        ]
+
+    # --- enrolments ----------------------------------------------------------------
+
+    def enrolments(self, sequence_id: str) -> list[EnrolmentItem]:
+        return list(
+            EnrolmentItem.query(f"SEQ#{sequence_id}", EnrolmentItem.sk.startswith("ENROL#"))
+        )
+
+    def enrolled(self, sequence_id: str, candidate_ids: list[str]) -> set[str]:
+        keys = [(f"SEQ#{sequence_id}", f"ENROL#{cid}") for cid in candidate_ids]
+        return {str(e.candidate_id) for e in EnrolmentItem.batch_get(keys)}
+
+    def add_enrolments(self, items: list[EnrolmentItem]) -> None:
+        with EnrolmentItem.batch_write() as batch:
+            for item in items:
+                batch.save(item)
+
+    def enrolment(self, sequence_id: str, candidate_id: str) -> EnrolmentItem | None:
+        try:
+            return EnrolmentItem.get(
+                f"SEQ#{sequence_id}", f"ENROL#{candidate_id}", consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+
+    def person_enrolments(self, candidate_id: str) -> list[EnrolmentItem]:
+        return [
+            e
+            for e in EnrolmentItem.by_person.query(f"PERSON#{candidate_id}")
+            if isinstance(e, EnrolmentItem)
+        ]
+
+    def due(self, day: str, until: str) -> Iterator[EnrolmentItem]:
+        for item in EnrolmentItem.by_due.query(f"DUE#{day}", EnrolmentItem.gsi1sk <= until + "~"):
+            if isinstance(item, EnrolmentItem):
+                yield item
+
+    def reschedule(self, enrolment: EnrolmentItem, due_at: str, now: str) -> None:
+        keys = due_keys(due_at, str(enrolment.sequence_id), str(enrolment.candidate_id))
+        try:
+            enrolment.update(
+                actions=[
+                    EnrolmentItem.due_at.set(due_at),
+                    EnrolmentItem.gsi1pk.set(keys["gsi1pk"]),
+                    EnrolmentItem.gsi1sk.set(keys["gsi1sk"]),
+                    EnrolmentItem.updated_at.set(now),
+                ],
+                condition=(EnrolmentItem.status == "active")
+                & (EnrolmentItem.step == enrolment.step),
+            )
+        except UpdateError as exc:
+            if not _lost(exc):
+                raise
+
+    def stop(self, enrolment: EnrolmentItem, reason: str, now: str) -> bool:
+        """Stop an active enrolment; False when it was no longer active."""
+        try:
+            enrolment.update(
+                actions=[
+                    EnrolmentItem.status.set("stopped"),
+                    EnrolmentItem.stop_reason.set(reason),
+                    EnrolmentItem.updated_at.set(now),
+                    EnrolmentItem.gsi1pk.remove(),
+                    EnrolmentItem.gsi1sk.remove(),
+                ],
+                condition=EnrolmentItem.status == "active",
+            )
+        except UpdateError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    # --- suppression and caps --------------------------------------------------------
+
+    def suppressed(self, email: str) -> SuppressionItem | None:
+        try:
+            return SuppressionItem.get(f"SUPPRESS#{address_key(email)}", "SUPPRESS")
+        except DoesNotExist:
+            return None
+
+    def suppress(self, email: str, reason: str, now: str) -> bool:
+        """Add an address to the suppression list once; False when it was there."""
+        try:
+            SuppressionItem(
+                f"SUPPRESS#{address_key(email)}", "SUPPRESS", reason=reason, at=now
+            ).save(condition=SuppressionItem.pk.does_not_exist())
+        except PutError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def count_send(self, sender: str, day: str, cap: int) -> bool:
+        """Count one send against the sender's daily cap; False when the cap is reached."""
+        try:
+            SendCountItem(f"COUNT#{sender}#{day}", "COUNT").update(
+                actions=[SendCountItem.sent.add(1)],
+                condition=SendCountItem.sent.does_not_exist() | (SendCountItem.sent < cap),
+            )
+        except UpdateError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    # --- the ledger ------------------------------------------------------------------------
+
+    def ledger(self, sequence_id: str, candidate_id: str, step: int) -> SendItem | None:
+        try:
+            return SendItem.get(
+                f"SEND#{sequence_id}#{candidate_id}#{step}", "SEND", consistent_read=True
+            )
+        except DoesNotExist:
+            return None
+
+    def claim(self, sequence_id: str, candidate_id: str, step: int, now: str) -> bool:
+        """Claim a step before SES is called; False when it was claimed before."""
+        try:
+            SendItem(
+                f"SEND#{sequence_id}#{candidate_id}#{step}",
+                "SEND",
+                sequence_id=sequence_id,
+                candidate_id=candidate_id,
+                step=step,
+                status="sending",
+                claimed_at=now,
+                updated_at=now,
+            ).save(condition=SendItem.pk.does_not_exist())
+        except PutError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def release(self, send: SendItem) -> None:
+        """Give a claim back after SES refused to try (throttled): it may be sent later."""
+        try:
+            send.delete(condition=SendItem.status == "sending")
+        except Exception as exc:
+            if not _lost(exc):
+                raise
+
+    def settle(
+        self, send: SendItem, status: str, updates: list[Any], now: str, **fields: Any
+    ) -> None:
+        """The ledger's outcome and what follows from it (the enrolment, the timeline),
+        in one transaction, conditional on the claim still being ``sending``."""
+        actions: list[Any] = [SendItem.status.set(status), SendItem.updated_at.set(now)]
+        for name, value in fields.items():
+            if value is not None:
+                actions.append(getattr(SendItem, name).set(value))
+        try:
+            with TransactWrite(connection=self.connection) as tx:
+                tx.update(send, actions=actions, condition=SendItem.status == "sending")
+                for kind, item, extra, condition in updates:
+                    if kind == "save":
+                        tx.save(item, condition=condition)
+                    else:
+                        tx.update(item, actions=extra, condition=condition)
+        except TransactWriteError as exc:
+            if _lost(exc):
+                raise Conflict(str(exc)) from exc
+            raise
