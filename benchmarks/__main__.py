@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cold_start, intake, parser, recruiter, search
+from benchmarks import cold_start, intake, outreach, parser, recruiter, search
 
 
 def main() -> int:
-    rows = [*cold_start.run(), *intake.run(), *recruiter.run(), *search.run(), *parser.run()]
+    rows = [
+        *cold_start.run(),
+        *intake.run(),
+        *recruiter.run(),
+        *search.run(),
+        *parser.run(),
+        *outreach.run(),
+    ]
     width = max(len(r[0]) for r in rows)
     print(f"\n{'figure'.ljust(width)}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")
     for name, value, baseline, ratio, target in rows:

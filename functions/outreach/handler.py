@@ -104,6 +104,12 @@ def record_handler(record: SQSRecord) -> None:
         since = detail.get("received_at") or body.get("time")
         stopped = sender.stop_person(candidate_id, "applied", since) if candidate_id else []
         logger.info("applied: outreach stopped", extra={"sequences": len(stopped)})
+    elif body.get("Type") == "Notification" and "Message" in body:
+        # SES bounce and complaint events, through the configuration set's SNS topic.
+        suppressed = sender.feedback(json.loads(body["Message"]))
+        for reason in suppressed:
+            metrics.add_metric(name=f"Outreach{reason.title()}", unit=MetricUnit.Count, value=1)
+        logger.info("ses feedback", extra={"suppressed": len(suppressed)})
     else:
         logger.warning("unknown message ignored", extra={"message_id": record.message_id})
 

@@ -97,6 +97,8 @@ class Resources:
     buses: Mapping[str, events.IEventBus]
     data_key: kms.IKey  # encrypts the tables and buckets
     messaging_key: kms.IKey  # encrypts the queues
+    # The SES configuration set e-mail is sent with (bounce and complaint feedback).
+    configuration_set: str | None = None
 
 
 class Functions(Construct):
@@ -296,6 +298,8 @@ class Functions(Construct):
             env["CAREERS_SITE_ORIGINS"] = ",".join(self._deployment.careers_site_origins)
         if declared.sends_email:
             env["SENDER_EMAIL"] = self._deployment.sender_email
+            if r.configuration_set:
+                env["SES_CONFIGURATION_SET"] = r.configuration_set
         return env
 
     def _grant_tables(self, declared: wiring.Function, role: iam.Role) -> None:
@@ -384,6 +388,14 @@ class Functions(Construct):
             stack.format_arn(service="ses", resource="identity", resource_name=name)
             for name in (sender, sender.rsplit("@", 1)[-1])
         ]
+        if self._resources.configuration_set:
+            identities.append(
+                stack.format_arn(
+                    service="ses",
+                    resource="configuration-set",
+                    resource_name=self._resources.configuration_set,
+                )
+            )
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"],

@@ -83,3 +83,19 @@ class Alarms(Construct):
             alarm.add_alarm_action(actions.SnsAction(self.topic))
             alarm.add_ok_action(actions.SnsAction(self.topic))
             self.alarms[name] = alarm
+
+    def on_count(self, name: str, metric: cloudwatch.IMetric, description: str) -> None:
+        """An alarm when a count the functions publish is above zero in 5 minutes."""
+        alarm = cloudwatch.Alarm(
+            self,
+            f"{pascal(name)}Alarm",
+            alarm_description=description,
+            metric=metric,
+            threshold=0,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        alarm.add_ok_action(actions.SnsAction(self.topic))
+        self.alarms[name] = alarm

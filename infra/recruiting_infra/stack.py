@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -12,7 +13,8 @@ from constructs import Construct
 from recruiting_infra.api import Api
 from recruiting_infra.data import DataTables
 from recruiting_infra.declaration import Declaration, pascal
-from recruiting_infra.functions import Functions, Resources
+from recruiting_infra.email import EmailFeedback
+from recruiting_infra.functions import METRICS_NAMESPACE, Functions, Resources
 from recruiting_infra.identity import Identity
 from recruiting_infra.messaging import Messaging
 from recruiting_infra.monitoring import Alarms
@@ -110,6 +112,13 @@ class RecruitingStack(Stack):
             browser_origins=deployment.careers_site_origins,
         )
         self.identity = Identity(self, "Identity", deletion_protection=settings.deletion_protection)
+        self.email: EmailFeedback | None = None
+        if any(f.sends_email for f in declaration.functions) and "outreach" in (
+            self.messaging.queues
+        ):
+            self.email = EmailFeedback(
+                self, "Email", queue=self.messaging.queues["outreach"], key=self.messaging_key
+            )
         self.functions = Functions(
             self,
             "Functions",
@@ -121,6 +130,9 @@ class RecruitingStack(Stack):
                 buses=self.messaging.buses,
                 data_key=self.data_key,
                 messaging_key=self.messaging_key,
+                configuration_set=(
+                    self.email.configuration_set.configuration_set_name if self.email else None
+                ),
             ),
             deployment=deployment,
             log_retention=retention,
@@ -149,6 +161,30 @@ class RecruitingStack(Stack):
                 **{f"{k} function": q for k, q in self.functions.dead_letter_queues.items()},
             },
         )
+        if "outreach" in self.functions.functions:
+            for metric, description in (
+                (
+                    "OutreachOutcomeUnknown",
+                    "An outreach e-mail whose fate SES did not report (a timeout after the "
+                    "request): it was not resent; check the send ledger's unknown entries.",
+                ),
+                (
+                    "OutreachComplaint",
+                    "A recipient marked an outreach e-mail as spam: the address is "
+                    "suppressed; review the sequence's wording and audience.",
+                ),
+            ):
+                self.alarms.on_count(
+                    metric,
+                    cloudwatch.Metric(
+                        namespace=METRICS_NAMESPACE,
+                        metric_name=metric,
+                        dimensions_map={"service": "outreach"},
+                        statistic="Sum",
+                        period=Duration.minutes(5),
+                    ),
+                    description,
+                )
         self._acknowledge_notifications_handler()
         self._outputs()
 

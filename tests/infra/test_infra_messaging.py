@@ -79,7 +79,11 @@ def test_operators_topic_is_encrypted_tls_only_and_emails_the_operators(synthesi
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
     )
-    (subscription,) = synthesized.of_type("AWS::SNS::Subscription").values()
+    (subscription,) = [
+        s
+        for s in synthesized.of_type("AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic_id}
+    ]
     assert subscription["Properties"]["Protocol"] == "email"
     assert subscription["Properties"]["Endpoint"] == "ops@acme.example"
 
@@ -96,3 +100,28 @@ def test_bus_archives_its_events_for_replay(synthesized, declared):
     ]
     # Then its events are archived for 90 days
     assert [a["RetentionDays"] for a in archives] == [90]
+
+
+def test_ses_bounces_and_complaints_reach_the_outreach_queue(synthesized):
+    # Given the SES configuration set the outreach function sends with
+    email = synthesized.stack.email
+    assert email is not None
+    (destination,) = synthesized.of_type("AWS::SES::ConfigurationSetEventDestination").values()
+    config = destination["Properties"]["EventDestination"]
+    # Then bounces and complaints go to the encrypted feedback topic
+    assert sorted(config["MatchingEventTypes"]) == ["bounce", "complaint"]
+    topic_id = synthesized.logical_id(email.topic)
+    assert config["SnsDestination"]["TopicARN"] == {"Ref": topic_id}
+    assert "KmsMasterKeyId" in synthesized.properties(email.topic)
+    # And the topic delivers into the outreach queue
+    (subscription,) = [
+        s
+        for s in synthesized.of_type("AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic_id}
+    ]
+    assert subscription["Properties"]["Protocol"] == "sqs"
+    outreach_queue = synthesized.logical_id(synthesized.stack.messaging.queues["outreach"])
+    assert subscription["Properties"]["Endpoint"] == {"Fn::GetAtt": [outreach_queue, "Arn"]}
+    # And the sender uses the configuration set
+    function = synthesized.properties(synthesized.stack.functions.functions["outreach"])
+    assert "SES_CONFIGURATION_SET" in function["Environment"]["Variables"]

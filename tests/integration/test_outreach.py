@@ -290,3 +290,43 @@ def test_bad_sequences_are_refused_by_field(ats):
 
 
 _ = message_from_bytes
+
+
+def _ses_event(kind: str, address: str, bounce_type: str = "Permanent") -> str:
+    event: dict = {"eventType": kind, "mail": {"destination": [address]}}
+    if kind == "Bounce":
+        event["bounce"] = {
+            "bounceType": bounce_type,
+            "bouncedRecipients": [{"emailAddress": address}],
+        }
+    else:
+        event["complaint"] = {"complainedRecipients": [{"emailAddress": address}]}
+    return json.dumps({"Type": "Notification", "Message": json.dumps(event)})
+
+
+def test_bounces_and_complaints_suppress_once_and_stop_sending(
+    api, ats, demo, outreach, aws, store
+):
+    # Given two people enrolled, whose addresses bounce (permanently) and complain
+    grace, ada = _person(api, "grace@example.com"), _person(api, "ada@example.com", "Ada")
+    jo = _person(api, "jo@example.com", "Jo")
+    sequence_id = _sequence(ats)
+    _enrol(ats, sequence_id, [grace, ada, jo])
+    sqs = boto3.client("sqs")
+    url = aws[wiring.OUTREACH_QUEUE.env]
+    # When SES reports them (twice each: SNS delivers at least once), and a soft bounce
+    for body in [
+        _ses_event("Bounce", "grace@example.com"),
+        _ses_event("Bounce", "grace@example.com"),
+        _ses_event("Complaint", "ada@example.com"),
+        _ses_event("Complaint", "ada@example.com"),
+        _ses_event("Bounce", "jo@example.com", bounce_type="Transient"),
+    ]:
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    assert outreach.deliver() == []
+    # Then each address is on the suppression list once, the soft bounce is not
+    reasons = sorted(i["reason"] for i in store.items("outreach") if i.get("type") == "suppression")
+    assert reasons == ["bounce", "complaint"]
+    # And only Jo gets the step
+    outreach.tick()
+    assert [m["To"] for m in outreach.outbox.messages()] == ["jo@example.com"]

@@ -210,6 +210,33 @@ class OutreachSender:
         self.outreach.stop(enrolment, reason, clock.iso(self.now()))
         return f"stopped:{reason}"
 
+    def feedback(self, notification: dict[str, Any]) -> list[str]:
+        """SES's bounce and complaint notifications (through SNS): a permanent bounce
+        or a complaint puts the address on the suppression list, once. Returns the
+        reasons recorded, one per address newly suppressed."""
+        kind = str(notification.get("eventType") or notification.get("notificationType") or "")
+        now = clock.iso(self.now())
+        addresses: list[str] = []
+        if kind == "Bounce":
+            bounce = notification.get("bounce") or {}
+            if bounce.get("bounceType") != "Permanent":
+                return []  # a full mailbox or a busy server: SES retries those itself
+            addresses = [r.get("emailAddress", "") for r in bounce.get("bouncedRecipients", [])]
+            reason = "bounce"
+        elif kind == "Complaint":
+            complaint = notification.get("complaint") or {}
+            addresses = [
+                r.get("emailAddress", "") for r in complaint.get("complainedRecipients", [])
+            ]
+            reason = "complaint"
+        else:
+            return []
+        return [
+            reason
+            for address in addresses
+            if "@" in address and self.outreach.suppress(address, reason, now)
+        ]
+
     def stop_person(self, candidate_id: str, reason: str, since: str | None = None) -> list[str]:
         """Stop every active sequence of a person (they applied, replied, unsubscribed)
         that they were enrolled in before ``since`` (when the event happened)."""
