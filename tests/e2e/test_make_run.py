@@ -8,11 +8,13 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -37,6 +39,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+OUTBOX = tempfile.mkdtemp(prefix="outbox-")
+
+
 @pytest.fixture(scope="module")
 def running() -> Iterator[Running]:
     port = _free_port()
@@ -45,6 +50,8 @@ def running() -> Iterator[Running]:
         "PORT": str(port),
         "BOARD_API_KEY": API_KEY,
         "MOTO_PORT": str(_free_port()),
+        "TICK_SECONDS": "1",
+        "OUTREACH_OUTBOX_DIR": OUTBOX,
     }
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(
@@ -346,3 +353,42 @@ def test_resumes_are_parsed_from_uploads_within_seconds(running):
     assert done, http("GET", progress_url, headers=recruiter)[1]
     _, members = http("GET", f"{running.base}/ats/pools/{pool['pool_id']}", headers=recruiter)
     assert [(m["first_name"], m["kind"]) for m in members["members"]] == [("Grace", "prospect")]
+
+
+def test_outreach_emails_land_in_the_local_outbox(running):
+    recruiter = {"Authorization": f"Bearer {_token(running, 'recruiter')}"}
+    json_headers = {**recruiter, "Content-Type": "application/json"}
+    # Given an applicant and a sequence that may send at any hour
+    _, page = http("GET", running.base + "/jobs?employment_type=internship")
+    _, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{page['jobs'][0]['id']}/applications",
+        json.dumps(
+            {"first_name": "Annie", "last_name": "Easley", "email": "annie@example.com"}
+        ).encode(),
+        {"Content-Type": "application/json"},
+    )
+    steps = [{"subject": "Hello {{ first_name }}", "body": "A role for you."}]
+    window = {"start_hour": 0, "end_hour": 24, "weekdays": [0, 1, 2, 3, 4, 5, 6]}
+    status, sequence = http(
+        "POST",
+        f"{running.base}/ats/sequences",
+        json.dumps({"name": "Hello", "steps": steps, "send_window": window}).encode(),
+        json_headers,
+    )
+    assert status == 201, sequence
+    # When she is enrolled
+    status, _ = http(
+        "POST",
+        f"{running.base}/ats/sequences/{sequence['sequence_id']}/enrolments",
+        json.dumps({"candidate_ids": [receipt["candidate_id"]]}).encode(),
+        json_headers,
+    )
+    assert status == 200
+    # Then within seconds her e-mail is an .eml file in the outbox, with its headers
+    outbox = Path(OUTBOX)
+    found = _until(lambda: [p for p in outbox.glob("*.eml")])
+    assert found, "no e-mail in the outbox"
+    message = found[0].read_text()
+    assert "To: annie@example.com" in message
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message
