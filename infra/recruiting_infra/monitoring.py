@@ -65,27 +65,18 @@ class Alarms(Construct):
         )
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         for name, queue in dead_letter_queues.items():
-            alarm = cloudwatch.Alarm(
-                self,
-                f"{pascal(name)}Alarm",
-                alarm_description=(
-                    f"Messages in the {name} dead-letter queue: something failed repeatedly "
-                    "and waits for an operator (inspect, fix, redrive)."
-                ),
-                metric=queue.metric_approximate_number_of_messages_visible(
+            self.on_count(
+                name,
+                queue.metric_approximate_number_of_messages_visible(
                     period=Duration.minutes(5), statistic="Maximum"
                 ),
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                f"Messages in the {name} dead-letter queue: something failed repeatedly "
+                "and waits for an operator (inspect, fix, redrive).",
             )
-            alarm.add_alarm_action(actions.SnsAction(self.topic))
-            alarm.add_ok_action(actions.SnsAction(self.topic))
-            self.alarms[name] = alarm
 
     def on_count(self, name: str, metric: cloudwatch.IMetric, description: str) -> None:
-        """An alarm when a count the functions publish is above zero in 5 minutes."""
+        """An alarm to the operators when ``metric`` is above zero (messages waiting in a
+        dead-letter queue, or a count the functions publish) over 5 minutes."""
         alarm = cloudwatch.Alarm(
             self,
             f"{pascal(name)}Alarm",
