@@ -330,3 +330,27 @@ def test_bounces_and_complaints_suppress_once_and_stop_sending(
     # And only Jo gets the step
     outreach.tick()
     assert [m["To"] for m in outreach.outbox.messages()] == ["jo@example.com"]
+
+
+def test_the_timeline_holds_emails_calls_notes_and_stages_in_order(api, ats, demo, outreach):
+    # Given a person who applied, got an e-mail, was called, then got a note
+    grace = _person(api, "grace@example.com")
+    sequence_id = _sequence(ats)
+    _enrol(ats, sequence_id, [grace])
+    outreach.clock.value += timedelta(minutes=1)
+    outreach.tick()
+    outreach.clock.value += timedelta(minutes=1)
+    recruiter = ats.as_role("recruiter")
+    call = recruiter.post_json(f"/ats/candidates/{grace}/calls", {"summary": "Left a voicemail"})
+    assert call.status == 201, call.body
+    # Then the timeline lists them oldest first
+    timeline = recruiter.get(f"/ats/candidates/{grace}").json()["timeline"]
+    kinds = [(t["type"], t.get("summary")) for t in timeline]
+    assert kinds == [
+        ("stage_change", None),
+        ("email", "Hi Grace"),
+        ("call", "Left a voicemail"),
+    ]
+    # And an empty call is refused by field
+    empty = recruiter.post_json(f"/ats/candidates/{grace}/calls", {"summary": ""})
+    assert empty.status == 422

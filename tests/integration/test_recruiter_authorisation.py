@@ -96,6 +96,10 @@ ROUTES = {
         "body": {"pool_id": "{pool_id}"},
     },
     ("POST", "/ats/candidates/{candidate_id}/replied"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/candidates/{candidate_id}/calls"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {"summary": "Called about the role"},
+    },
     ("GET", "/ats/jobs/{job_id}/self-identification"): {"allowed": {"admin"}},
     ("GET", "/ats/candidates/{candidate_id}/duplicates"): {"allowed": {"admin", "recruiter"}},
     ("GET", "/ats/search"): {"allowed": {"admin", "recruiter"}},

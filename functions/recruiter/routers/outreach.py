@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
-from recruiting.outreach.models import EnrolRequest, SequenceRequest
+from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 
 router = Router()
 TAGS = ["Outreach"]
@@ -63,3 +63,19 @@ def enrol(sequence_id: Annotated[str, Path(pattern=SEQUENCE_ID)]) -> dict[str, A
 )
 def replied(candidate_id: Annotated[str, Path(pattern=CANDIDATE_ID)]) -> dict[str, Any]:
     return dependencies.get().sequences.replied(principal(router.current_event), candidate_id)
+
+
+@router.post(
+    "/ats/candidates/<candidate_id>/calls",
+    summary="Log a call on the candidate's timeline",
+    tags=TAGS,
+    status_code=201,
+)
+def log_call(candidate_id: Annotated[str, Path(pattern=CANDIDATE_ID)]) -> dict[str, Any]:
+    event = router.current_event
+    request = body(event, CallRequest)
+    return created_once(
+        event,
+        f"call#{candidate_id}",
+        lambda: dependencies.get().sequences.log_call(principal(event), candidate_id, request),
+    )

@@ -367,6 +367,7 @@ RECRUITER = Function(
         Route("GET", "/ats/sequences/{sequence_id}", "recruiter"),
         Route("POST", "/ats/sequences/{sequence_id}/enrolments", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/replied", "recruiter"),
+        Route("POST", "/ats/candidates/{candidate_id}/calls", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),

@@ -70,3 +70,11 @@ class EnrolRequest(BaseModel):
         if bool(self.candidate_ids) == bool(self.pool_id):
             raise ValueError("give either candidate_ids or pool_id")
         return self
+
+
+class CallRequest(BaseModel):
+    """A phone call a recruiter logs on the person's timeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(min_length=1, max_length=2_000)

@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import FieldError, NotFound, ValidationFailed
-from recruiting.outreach.models import EnrolRequest, SequenceRequest
+from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 from recruiting.outreach.windows import due_after, next_send_time, resolve_tz
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.items import CandidateItem, EnrolmentItem, InteractionItem, SequenceItem
@@ -193,6 +193,25 @@ class SequenceService:
             keys = [(f"CAND#{cid}", "PROFILE") for cid in ids[start : start + 100]]
             people += list(CandidateItem.batch_get(keys))
         return people
+
+    def log_call(
+        self, principal: Principal, candidate_id: str, request: CallRequest
+    ) -> dict[str, Any]:
+        """A call on the person's timeline, in order with e-mails, notes and stages."""
+        require(principal, Role.ADMIN, Role.RECRUITER)
+        if self.applications.get_candidate(candidate_id) is None:
+            raise NotFound(f"no candidate {candidate_id}")
+        at = _iso(self.now())
+        item = InteractionItem(
+            f"CAND#{candidate_id}",
+            f"INTERACTION#{at}#call#{self.new_id()}",
+            kind="call",
+            at=at,
+            actor=principal.user_id,
+            summary=request.summary,
+        )
+        item.save()
+        return {"candidate_id": candidate_id, "type": "call", "at": at, "summary": item.summary}
 
     def replied(self, principal: Principal, candidate_id: str) -> dict[str, Any]:
         """A recruiter saw a reply: every active sequence of the person stops."""
