@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from recruiting.config import Settings
 from recruiting.idempotency import IdempotentCalls
 from recruiting.intake.service import IntakeService
+from recruiting.outreach.surveys import Surveys
 from recruiting.outreach.unsubscribe import Unsubscribes
 from recruiting.secrets import link_signing_key
-from recruiting.storage.candidates import CandidateRepository
+from recruiting.storage.candidates import ApplicationRepository, CandidateRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
@@ -27,6 +28,7 @@ class Dependencies:
     service: IntakeService
     idempotency: IdempotentCalls
     unsubscribes: Unsubscribes
+    surveys: Surveys
 
 
 _current: Dependencies | None = None
@@ -43,8 +45,18 @@ def build(settings: Settings) -> Dependencies:
     )
     idempotency = IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds)
     unsubscribes = Unsubscribes(OutreachRepository(), CandidateRepository(), link_signing_key)
+    surveys = Surveys(
+        OutreachRepository(),
+        ApplicationRepository(),
+        key=link_signing_key,
+        public_url=settings.public_api_url,
+    )
     return Dependencies(
-        settings=settings, service=service, idempotency=idempotency, unsubscribes=unsubscribes
+        settings=settings,
+        service=service,
+        idempotency=idempotency,
+        unsubscribes=unsubscribes,
+        surveys=surveys,
     )
 
 

@@ -27,10 +27,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from recruiting.config import Settings
 from recruiting.outreach.mail import mailer_from_env
 from recruiting.outreach.sender import OutreachSender
-from recruiting.outreach.service import StepMessage, Sweep
+from recruiting.outreach.service import StepMessage, SurveyMessage, Sweep
+from recruiting.outreach.surveys import Surveys
 from recruiting.secrets import link_signing_key
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.items import bind_tables
+from recruiting.storage.jobs import JobRepository
 from recruiting.storage.outreach import OutreachRepository
 
 logger = Logger()
@@ -38,12 +40,13 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 _sender: OutreachSender | None = None
 _sweep: Sweep | None = None
+_surveys: Surveys | None = None
 
 
 def _enqueue(queue_url: str) -> Any:
     sqs = boto3.client("sqs")
 
-    def enqueue(messages: list[StepMessage]) -> None:
+    def enqueue(messages: list[StepMessage | SurveyMessage]) -> None:
         entries: list[Any] = [
             {"Id": str(i), "MessageBody": m.body()} for i, m in enumerate(messages)
         ]
@@ -77,12 +80,26 @@ def build() -> tuple[OutreachSender, Sweep]:
             on_unknown=unknown,
         )
         _sweep = Sweep(outreach, _enqueue(settings.outreach_queue))
+        global _surveys
+        _surveys = Surveys(
+            outreach,
+            ApplicationRepository(),
+            key=link_signing_key,
+            public_url=settings.public_api_url,
+            delay_days=settings.survey_delay_days,
+        )
     return _sender, _sweep
 
 
+def surveys() -> Surveys:
+    build()
+    assert _surveys is not None
+    return _surveys
+
+
 def use(sender: OutreachSender | None, sweep: Sweep | None = None) -> None:
-    global _sender, _sweep
-    _sender, _sweep = sender, sweep
+    global _sender, _sweep, _surveys
+    _sender, _sweep, _surveys = sender, sweep, None
 
 
 def record_handler(record: SQSRecord) -> None:
@@ -98,6 +115,22 @@ def record_handler(record: SQSRecord) -> None:
         )
         if result == "sent":
             metrics.add_metric(name="OutreachSent", unit=MetricUnit.Count, value=1)
+    elif body.get("type") == "outreach.survey":
+        result = surveys().send(
+            str(body["application_id"]),
+            sender.mailer,
+            sender_email=sender.sender_email,
+            sender_name=sender.sender_name,
+            postal_address=sender.postal_address,
+            unsubscribe_url=sender.unsubscribe_url,
+        )
+        logger.info("survey", extra={"result": result})
+    elif body.get("detail-type") in ("application.hired", "application.rejected"):
+        detail = body.get("detail") or {}
+        job = JobRepository().get_job(int(detail["job_id"]))
+        outcome = "hired" if body["detail-type"] == "application.hired" else "rejected"
+        scheduled = surveys().schedule(detail, outcome, job.department if job else None)
+        logger.info("survey scheduled", extra={"scheduled": scheduled, "outcome": outcome})
     elif body.get("detail-type") == "application.received":
         detail = body.get("detail") or {}
         candidate_id = str(detail.get("candidate_id", ""))

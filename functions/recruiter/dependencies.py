@@ -14,8 +14,10 @@ from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
 from recruiting.idempotency import IdempotentCalls
 from recruiting.outreach.service import SequenceService
+from recruiting.outreach.surveys import Surveys
 from recruiting.search.index import DynamoSearchIndex
 from recruiting.search.service import SearchService
+from recruiting.secrets import link_signing_key
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
@@ -35,6 +37,7 @@ class Dependencies:
     pools: PoolService
     imports: ImportService
     sequences: SequenceService
+    surveys: Surveys
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
     search: SearchService
@@ -60,6 +63,12 @@ def build(settings: Settings) -> Dependencies:
         pools=pools,
         imports=ImportService(pools, ResumeRecords(), files),
         sequences=SequenceService(OutreachRepository(), applications),
+        surveys=Surveys(
+            OutreachRepository(),
+            applications,
+            key=link_signing_key,
+            public_url=settings.public_api_url,
+        ),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
         search=SearchService(DynamoSearchIndex()),

@@ -39,8 +39,10 @@ def outreach(aws, api, ats, tmp_path, monkeypatch):
 
     handler.use(None)
     sender, sweep = handler.build()
+    handler.surveys().now = lambda: clock()
     clock = Clock(MONDAY_NOON)
-    sender.now = sweep.now = dependencies.get().sequences.now = clock
+    recruiter = dependencies.get()
+    sender.now = sweep.now = recruiter.sequences.now = recruiter.pipeline.now = clock
     intake.get().service.now = clock
     outbox = mail.LocalOutbox(tmp_path / "outbox")
     url = aws[wiring.OUTREACH_QUEUE.env]
@@ -354,3 +356,80 @@ def test_the_timeline_holds_emails_calls_notes_and_stages_in_order(api, ats, dem
     # And an empty call is refused by field
     empty = recruiter.post_json(f"/ats/candidates/{grace}/calls", {"summary": ""})
     assert empty.status == 422
+
+
+def _decide(ats, candidate_id: str, application_id: str, action: str) -> None:
+    path = f"/ats/candidates/{candidate_id}/applications/{application_id}/{action}"
+    body = {"reason": "skills"} if action == "reject" else {"start_date": "2027-01-04"}
+    reply = ats.as_role("recruiter").post_json(path, body)
+    assert reply.status == 200, reply.body
+
+
+def _survey_link(message) -> str:
+    text = message.get_body(("plain",)).get_content()
+    return next(w for w in text.split() if "/surveys/" in w).split("://", 1)[1].split("/", 1)[1]
+
+
+def test_experience_surveys_go_once_and_are_answered_once(api, ats, demo, outreach, store):
+    # Given two rejected applicants (same job, Engineering) and a hire
+    first = api.post_json("/jobs/4000001/applications", application(email="a@example.com"))
+    second = api.post_json("/jobs/4000001/applications", application(email="b@example.com"))
+    a, b = first.json(), second.json()
+    outreach.clock.value += timedelta(minutes=1)
+    _decide(ats, a["candidate_id"], a["application_id"], "reject")
+    _decide(ats, b["candidate_id"], b["application_id"], "reject")
+    outreach.deliver()  # the decisions reach the outreach queue: surveys scheduled
+    # When the schedule fires before the delay, nothing goes out; after it, both surveys do
+    outreach.tick()
+    assert outreach.outbox.messages() == []
+    outreach.clock.value = MONDAY_NOON + timedelta(days=4)
+    outreach.tick()
+    sent = outreach.outbox.messages()
+    assert sorted(m["To"] for m in sent) == ["a@example.com", "b@example.com"]
+    # And a second decision for the same person within six months sends no second survey
+    third = api.post_json(
+        "/jobs/4000002/applications",
+        application(email="a@example.com", answers={"201": "https://a.example"}, consent={}),
+    ).json()
+    outreach.clock.value += timedelta(minutes=1)
+    _decide(ats, third["candidate_id"], third["application_id"], "reject")
+    outreach.deliver()
+    outreach.clock.value = MONDAY_NOON + timedelta(days=9)
+    outreach.tick()
+    assert len(outreach.outbox.messages()) == 2
+    # When A answers with a 9 (twice) and B with a 3
+    by_person = {m["To"]: _survey_link(m) for m in sent}
+    for address, score, times in (("a@example.com", "9", 2), ("b@example.com", "3", 1)):
+        page = api.request("GET", "/" + by_person[address], b"", {})
+        assert page.status == 200
+        assert 'name="nps"' in page.body.decode()
+        for _ in range(times):
+            reply = api.request(
+                "POST",
+                "/" + by_person[address],
+                f"nps={score}&went_well=Quick+answers".encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            assert reply.status == 200
+    # Then each answer is recorded once, without names, and reported in aggregate
+    answers = [i for i in store.items("outreach") if i.get("type") == "answer"]
+    assert sorted(int(a["nps"]) for a in answers) == [3, 9]
+    assert not any("@" in str(v) for a in answers for v in a.values())
+    results = ats.as_role("recruiter").get("/ats/surveys?job_id=4000001").json()
+    assert (results["responses"], results["promoters"], results["detractors"]) == (2, 1, 1)
+    assert results["nps"] == 0
+    by_department = ats.as_role("recruiter").get("/ats/surveys?department=Engineering").json()
+    assert by_department["responses"] == 2
+    # And a score out of range is refused, a forged link changes nothing
+    bad = api.request(
+        "POST",
+        "/" + by_person["b@example.com"],
+        b"nps=11",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert bad.status == 422
+    assert "score from 0 to 10" in bad.body.decode()
+    forged = api.request(
+        "POST", f"/surveys/{a['application_id']}/{'0' * 32}.{'0' * 32}", b"nps=1", {}
+    )
+    assert forged.status == 404

@@ -96,6 +96,7 @@ ROUTES = {
         "body": {"pool_id": "{pool_id}"},
     },
     ("POST", "/ats/candidates/{candidate_id}/replied"): {"allowed": {"admin", "recruiter"}},
+    ("GET", "/ats/surveys"): {"allowed": {"admin", "recruiter"}, "query": "?job_id=1"},
     ("POST", "/ats/candidates/{candidate_id}/calls"): {
         "allowed": {"admin", "recruiter"},
         "body": {"summary": "Called about the role"},
@@ -116,7 +117,7 @@ def test_the_matrix_covers_every_recruiter_route():
 
 
 def _call(ats_caller, method, path, spec, target):
-    url = path.format(**target)
+    url = path.format(**target) + spec.get("query", "")
     payload = {
         k: v.format(**target) if isinstance(v, str) and v.startswith("{") else v
         for k, v in spec.get("body", {}).items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
@@ -78,4 +78,18 @@ def log_call(candidate_id: Annotated[str, Path(pattern=CANDIDATE_ID)]) -> dict[s
         event,
         f"call#{candidate_id}",
         lambda: dependencies.get().sequences.log_call(principal(event), candidate_id, request),
+    )
+
+
+@router.get(
+    "/ats/surveys",
+    summary="Candidate experience survey results (NPS) for a job or a department",
+    tags=TAGS,
+)
+def survey_results(
+    job_id: Annotated[int | None, Query(ge=1)] = None,
+    department: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+) -> dict[str, Any]:
+    return dependencies.get().surveys.results(
+        principal(router.current_event), job_id=job_id, department=department
     )

@@ -37,6 +37,8 @@ class Settings(BaseModel):
     postal_address: str = "Example Inc., 1 Example Street, Springfield"
     public_api_url: str = "http://127.0.0.1:3000"
     link_signing_key: str = ""
+    # Days after a hire or a rejection before the experience survey goes out.
+    survey_delay_days: int = Field(default=3, ge=0, le=90)
     region: str = "us-east-1"
     # Where careers-site links point; used for absolute_url in job listings.
     careers_base_url: str = "https://careers.example.com"
@@ -97,6 +99,7 @@ class Settings(BaseModel):
             "postal_address": "POSTAL_ADDRESS",
             "public_api_url": "PUBLIC_API_URL",
             "link_signing_key": "LINK_SIGNING_KEY",
+            "survey_delay_days": "SURVEY_DELAY_DAYS",
         }
         values.update({field: env[var] for field, var in optional.items() if var in env})
         origins = env.get("CAREERS_SITE_ORIGINS", "")

@@ -248,7 +248,9 @@ OUTREACH_QUEUE = Queue(
     key="outreach",
     env="OUTREACH_QUEUE_URL",
     purpose="due outreach steps (one message per recipient and step); applications that stop them",
-    subscribes_to=(("events", ("application.received",)),),
+    subscribes_to=(
+        ("events", ("application.received", "application.hired", "application.rejected")),
+    ),
 )
 
 QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE, OUTREACH_QUEUE)
@@ -293,6 +295,8 @@ INTAKE = Function(
         Route("POST", "/v1/boards/{board_token}/jobs/{job_id}"),
         Route("GET", "/unsubscribe/{token}"),
         Route("POST", "/unsubscribe/{token}"),
+        Route("GET", "/surveys/{application_id}/{token}"),
+        Route("POST", "/surveys/{application_id}/{token}"),
     ),
     tables=(
         ("jobs", "read"),
@@ -368,6 +372,7 @@ RECRUITER = Function(
         Route("POST", "/ats/sequences/{sequence_id}/enrolments", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/replied", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/calls", "recruiter"),
+        Route("GET", "/ats/surveys", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -430,7 +435,7 @@ OUTREACH = Function(
     sends_to=("outreach",),
     schedules=("rate(5 minutes)",),
     # No bucket: the sender never reads resumes.
-    tables=(("outreach", "read_write"), ("candidates", "read_write")),
+    tables=(("outreach", "read_write"), ("candidates", "read_write"), ("jobs", "read")),
     sends_email=True,
     signs_links=True,
     memory_mb=512,

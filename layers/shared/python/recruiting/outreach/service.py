@@ -25,7 +25,13 @@ from recruiting.errors import FieldError, NotFound, ValidationFailed
 from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 from recruiting.outreach.windows import due_after, next_send_time, resolve_tz
 from recruiting.storage.candidates import ApplicationRepository
-from recruiting.storage.items import CandidateItem, EnrolmentItem, InteractionItem, SequenceItem
+from recruiting.storage.items import (
+    CandidateItem,
+    EnrolmentItem,
+    InteractionItem,
+    SequenceItem,
+    SurveyItem,
+)
 from recruiting.storage.outreach import OutreachRepository, due_keys
 
 logger = Logger(child=True)
@@ -237,13 +243,21 @@ class StepMessage:
         return json.dumps({"type": "outreach.step", **self.__dict__})
 
 
+@dataclass(frozen=True)
+class SurveyMessage:
+    application_id: str
+
+    def body(self) -> str:
+        return json.dumps({"type": "outreach.survey", "application_id": self.application_id})
+
+
 class Sweep:
     """Hands the steps that have fallen due to the outreach queue."""
 
     def __init__(
         self,
         outreach: OutreachRepository,
-        enqueue: Callable[[list[StepMessage]], None],
+        enqueue: Callable[[list[StepMessage | SurveyMessage]], None],
         now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.outreach = outreach
@@ -253,17 +267,19 @@ class Sweep:
     def run(self) -> int:
         now = self.now()
         until = _iso(now)
-        batch: list[StepMessage] = []
+        batch: list[StepMessage | SurveyMessage] = []
         handed = 0
         for back in range(CATCH_UP_DAYS, -1, -1):
             day = (now - timedelta(days=back)).date().isoformat()
-            for enrolment in self.outreach.due(day, until):
-                if enrolment.status != "active":
+            for due in self.outreach.due(day, until):
+                if isinstance(due, SurveyItem):
+                    if due.status == "scheduled":
+                        batch.append(SurveyMessage(str(due.application_id)))
+                    continue
+                if due.status != "active":
                     continue
                 batch.append(
-                    StepMessage(
-                        str(enrolment.sequence_id), str(enrolment.candidate_id), int(enrolment.step)
-                    )
+                    StepMessage(str(due.sequence_id), str(due.candidate_id), int(due.step))
                 )
                 if len(batch) == 10:
                     self.enqueue(batch)

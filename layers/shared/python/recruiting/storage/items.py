@@ -565,6 +565,47 @@ class SuppressionItem(OutreachTableItem, discriminator="suppression"):
     at = UnicodeAttribute()
 
 
+class SurveyItem(OutreachTableItem, discriminator="survey"):
+    """pk SURVEY#<app id>, sk SURVEY: the experience survey after a hire or a rejection.
+
+    While scheduled, gsi1 DUE#<yyyy-mm-dd> / <due_at>#SURVEY#<app> puts it in the
+    sweep beside the due outreach steps.
+    """
+
+    application_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    department = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute()  # hired | rejected
+    status = UnicodeAttribute()  # scheduled | sending | sent | skipped | unknown
+    due_at = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+
+class SurveyedItem(OutreachTableItem, discriminator="surveyed"):
+    """pk SURVEYED#<cid>, sk SURVEYED: when a person was last surveyed (one in 6 months)."""
+
+    last_sent_at = UnicodeAttribute()
+
+
+class AnswerItem(OutreachTableItem, discriminator="answer"):
+    """pk ANSWER#<app id>, sk ANSWER: a survey's answers, recorded once.
+
+    gsi1 SURVEYDEPT#<department> and gsi2 SURVEYJOB#<job>, by answer time, for
+    the aggregates; the item holds no name or address.
+    """
+
+    application_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    department = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute()
+    nps = NumberAttribute()
+    went_well = UnicodeAttribute(null=True)
+    do_better = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+
+
 class SendCountItem(OutreachTableItem, discriminator="send_count"):
     """pk COUNT#<sender>#<yyyy-mm-dd>, sk COUNT: a sender's sends that day (daily cap)."""
 
@@ -617,7 +658,16 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "self_identification": (),
     "tasks": (),
     "search": (SearchDocItem, TermItem),
-    "outreach": (SequenceItem, EnrolmentItem, SendItem, SuppressionItem, SendCountItem),
+    "outreach": (
+        SequenceItem,
+        EnrolmentItem,
+        SendItem,
+        SuppressionItem,
+        SendCountItem,
+        SurveyItem,
+        SurveyedItem,
+        AnswerItem,
+    ),
 }
 
 

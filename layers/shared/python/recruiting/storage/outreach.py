@@ -11,11 +11,15 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from recruiting.storage.items import (
+    AnswerItem,
     EnrolmentItem,
+    OutreachTableItem,
     SendCountItem,
     SendItem,
     SequenceItem,
     SuppressionItem,
+    SurveyedItem,
+    SurveyItem,
 )
 
 
@@ -96,10 +100,78 @@ class OutreachRepository:
             if isinstance(e, EnrolmentItem)
         ]
 
-    def due(self, day: str, until: str) -> Iterator[EnrolmentItem]:
-        for item in EnrolmentItem.by_due.query(f"DUE#{day}", EnrolmentItem.gsi1sk <= until + "~"):
-            if isinstance(item, EnrolmentItem):
+    def due(self, day: str, until: str) -> Iterator[EnrolmentItem | SurveyItem]:
+        """Outreach steps and surveys due that day by ``until``."""
+        query = OutreachTableItem.by_due.query(
+            f"DUE#{day}", OutreachTableItem.gsi1sk <= until + "~"
+        )
+        for item in query:
+            if isinstance(item, EnrolmentItem | SurveyItem):
                 yield item
+
+    # --- surveys ----------------------------------------------------------------------
+
+    def schedule_survey(self, item: SurveyItem) -> bool:
+        try:
+            item.save(condition=SurveyItem.pk.does_not_exist())
+        except PutError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def survey(self, application_id: str) -> SurveyItem | None:
+        try:
+            return SurveyItem.get(f"SURVEY#{application_id}", "SURVEY", consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def move_survey(
+        self, survey: SurveyItem, from_status: str, to_status: str, now: str, **extra: Any
+    ) -> bool:
+        """Move a survey between statuses; False when it was not in ``from_status``."""
+        actions: list[Any] = [SurveyItem.status.set(to_status), SurveyItem.updated_at.set(now)]
+        if to_status != "scheduled":
+            actions += [SurveyItem.gsi1pk.remove(), SurveyItem.gsi1sk.remove()]
+        for name, value in extra.items():
+            actions.append(getattr(SurveyItem, name).set(value))
+        try:
+            survey.update(actions=actions, condition=SurveyItem.status == from_status)
+        except UpdateError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def mark_surveyed(self, candidate_id: str, now: str, not_since: str) -> bool:
+        """Record a survey for the person unless one was sent after ``not_since``."""
+        try:
+            SurveyedItem(f"SURVEYED#{candidate_id}", "SURVEYED").update(
+                actions=[SurveyedItem.last_sent_at.set(now)],
+                condition=SurveyedItem.last_sent_at.does_not_exist()
+                | (SurveyedItem.last_sent_at < not_since),
+            )
+        except UpdateError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def record_answer(self, answer: AnswerItem) -> bool:
+        try:
+            answer.save(condition=AnswerItem.pk.does_not_exist())
+        except PutError as exc:
+            if _lost(exc):
+                return False
+            raise
+        return True
+
+    def answers(self, *, job_id: int | None, department: str | None) -> list[AnswerItem]:
+        if job_id is not None:
+            found = AnswerItem.by_person.query(f"SURVEYJOB#{job_id}")
+        else:
+            found = AnswerItem.by_due.query(f"SURVEYDEPT#{department}")
+        return [a for a in found if isinstance(a, AnswerItem)]
 
     def reschedule(self, enrolment: EnrolmentItem, due_at: str, now: str) -> None:
         keys = due_keys(due_at, str(enrolment.sequence_id), str(enrolment.candidate_id))
