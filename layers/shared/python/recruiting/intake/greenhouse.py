@@ -100,9 +100,9 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
         if not key.startswith("question_"):
             continue
         rest = key.removeprefix("question_")
-        if rest.isdigit():
+        if rest.isascii() and rest.isdigit():
             answers[rest] = value
-        elif rest.split("_", 1)[0].isdigit():
+        elif rest.split("_", 1)[0].isascii() and rest.split("_", 1)[0].isdigit():
             _, _, suffix = rest.partition("_")
             if suffix in ("content", "url"):
                 errors.append(
@@ -204,11 +204,17 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
+def _index(key: object) -> int:
+    """A Rack-style list index ("0", "1"); anything else (even "¹") sorts first."""
+    text = str(key)
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
 def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):  # educations[0][...] style
-        return [value[k] for k in sorted(value, key=lambda k: int(k) if str(k).isdigit() else 0)]
+        return [value[k] for k in sorted(value, key=_index)]
     return [value]
 
 

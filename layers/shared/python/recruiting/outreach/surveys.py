@@ -189,7 +189,7 @@ class Surveys:
         if survey is None:
             return 404, page("This link is not valid", "<p>It may have been copied wrongly.</p>")
         raw = (form.get("nps") or "").strip()
-        if not raw.isdigit() or not 0 <= int(raw) <= 10:
+        if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 10:
             message = "Please choose a score from 0 to 10."
             return 422, page("One answer is missing", f"<p>{escape(message)}</p>")
         now = clock.iso(self.now())
