@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from recruiting.ats.collaboration import CollaborationService
 from recruiting.ats.duplicates import DuplicateService
@@ -13,19 +14,19 @@ from recruiting.ats.pools import PoolService
 from recruiting.ats.self_identification import SelfIdentificationReport
 from recruiting.config import Settings
 from recruiting.idempotency import IdempotentCalls
-from recruiting.outreach.service import SequenceService
-from recruiting.outreach.surveys import Surveys
 from recruiting.search.index import DynamoSearchIndex
 from recruiting.search.service import SearchService
-from recruiting.secrets import link_signing_key
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
-from recruiting.storage.outreach import OutreachRepository
 from recruiting.storage.resumes import ResumeRecords
 from recruiting.storage.tasks import TaskRepository
+
+if TYPE_CHECKING:  # outreach loads at first use: its models cost cold start
+    from recruiting.outreach.service import SequenceService
+    from recruiting.outreach.surveys import Surveys
 
 
 @dataclass
@@ -48,6 +49,11 @@ _current: Dependencies | None = None
 
 
 def build(settings: Settings) -> Dependencies:
+    from recruiting.outreach.service import SequenceService
+    from recruiting.outreach.surveys import Surveys
+    from recruiting.secrets import link_signing_key
+    from recruiting.storage.outreach import OutreachRepository
+
     bind_tables(settings.table_names, region=settings.region)
     events = EventPublisher(settings.event_bus)
     applications = ApplicationRepository()

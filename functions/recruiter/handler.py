@@ -60,8 +60,10 @@ def openapi_document() -> dict[str, Any]:
         TaskChanges,
         TaskRequest,
     )
+    from recruiting.ats.imports import ImportUploadRequest
     from recruiting.ats.pools import PoolRequest
     from recruiting.models.jobs import JobFields, NewJob
+    from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 
     document: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(title="Recruiting recruiter API", version="0.1.0")
@@ -82,6 +84,10 @@ def openapi_document() -> dict[str, Any]:
         ("/ats/tasks/{task_id}", "patch"): TaskChanges,
         ("/ats/pools", "post"): PoolRequest,
         ("/ats/candidates/{candidate_id}/merge", "post"): MergeRequest,
+        ("/ats/pools/{pool_id}/imports", "post"): ImportUploadRequest,
+        ("/ats/sequences", "post"): SequenceRequest,
+        ("/ats/sequences/{sequence_id}/enrolments", "post"): EnrolRequest,
+        ("/ats/candidates/{candidate_id}/calls", "post"): CallRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
-from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 
 router = Router()
 TAGS = ["Outreach"]
@@ -26,6 +25,8 @@ def list_sequences() -> dict[str, Any]:
     "/ats/sequences", summary="Write a sequence of e-mail steps", tags=TAGS, status_code=201
 )
 def create_sequence() -> dict[str, Any]:
+    from recruiting.outreach.models import SequenceRequest
+
     event = router.current_event
     caller = principal(event)
     request = body(event, SequenceRequest)
@@ -51,6 +52,8 @@ def get_sequence(sequence_id: Annotated[str, Path(pattern=SEQUENCE_ID)]) -> dict
     tags=TAGS,
 )
 def enrol(sequence_id: Annotated[str, Path(pattern=SEQUENCE_ID)]) -> dict[str, Any]:
+    from recruiting.outreach.models import EnrolRequest
+
     event = router.current_event
     request = body(event, EnrolRequest)
     return dependencies.get().sequences.enrol(principal(event), sequence_id, request)
@@ -72,6 +75,8 @@ def replied(candidate_id: Annotated[str, Path(pattern=CANDIDATE_ID)]) -> dict[st
     status_code=201,
 )
 def log_call(candidate_id: Annotated[str, Path(pattern=CANDIDATE_ID)]) -> dict[str, Any]:
+    from recruiting.outreach.models import CallRequest
+
     event = router.current_event
     request = body(event, CallRequest)
     return created_once(

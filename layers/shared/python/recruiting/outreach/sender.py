@@ -12,7 +12,6 @@ from recruiting import clock
 from recruiting.outreach import mail
 from recruiting.outreach.links import sign
 from recruiting.outreach.models import SequenceRequest
-from recruiting.outreach.render import Footer, TemplateError, render
 from recruiting.outreach.service import StepMessage, interaction, next_due
 from recruiting.outreach.windows import next_send_time
 from recruiting.storage.candidates import ApplicationRepository
@@ -109,6 +108,8 @@ class OutreachSender:
             return "duplicate"
         ledger = self.outreach.ledger(message.sequence_id, message.candidate_id, message.step)
         assert ledger is not None
+        from recruiting.outreach.render import Footer, TemplateError, render  # jinja2
+
         step = body.steps[message.step]
         url = self.unsubscribe_url(message.candidate_id)
         values = {

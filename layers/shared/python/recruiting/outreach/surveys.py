@@ -18,9 +18,7 @@ from typing import Any
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import FieldError, ValidationFailed
-from recruiting.outreach import mail
 from recruiting.outreach.links import sign, verify
-from recruiting.outreach.render import Footer, render
 from recruiting.outreach.unsubscribe import page
 from recruiting.outreach.windows import SendWindow, next_send_time
 from recruiting.storage.candidates import ApplicationRepository
@@ -92,13 +90,18 @@ class Surveys:
     def send(
         self,
         application_id: str,
-        mailer: mail.Mailer,
+        mailer: Any,
         *,
         sender_email: str,
         sender_name: str,
         postal_address: str,
         unsubscribe_url: Callable[[str], str],
     ) -> str:
+        # Imported here: the public and recruiter APIs load this module for the
+        # form and the results, and need neither jinja2 nor MIME building.
+        from recruiting.outreach import mail
+        from recruiting.outreach.render import Footer, render
+
         survey = self.outreach.survey(application_id)
         if survey is None or survey.status != "scheduled":
             return "stale"
