@@ -98,7 +98,8 @@ class OutreachSender:
         now: datetime,
     ) -> str:
         at = clock.iso(now)
-        if not self.outreach.claim(message.sequence_id, message.candidate_id, message.step, at):
+        claimed = self.outreach.claim(message.sequence_id, message.candidate_id, message.step, at)
+        if claimed is None:
             ledger = self.outreach.ledger(message.sequence_id, message.candidate_id, message.step)
             if ledger is not None and ledger.status == "sending":
                 # An earlier attempt claimed it and never settled: SES may have sent it.
@@ -106,8 +107,7 @@ class OutreachSender:
                 self.on_unknown(message)
                 return "unknown"
             return "duplicate"
-        ledger = self.outreach.ledger(message.sequence_id, message.candidate_id, message.step)
-        assert ledger is not None
+        ledger = claimed
         from recruiting.outreach.render import Footer, TemplateError, render  # jinja2
 
         step = body.steps[message.step]

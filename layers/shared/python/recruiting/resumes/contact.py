@@ -130,7 +130,7 @@ def link_kind(url: str) -> str:
     return "portfolio"
 
 
-def find_links(texts: list[str], targets: list[str], email: str | None) -> list[Link]:
+def find_links(texts: list[str], targets: list[str]) -> list[Link]:
     found: dict[str, Link] = {}
     candidates = [m.group() for text in texts for m in URL.finditer(text)]
     candidates += [t for t in targets if t.lower().startswith(("http://", "https://"))]

@@ -81,7 +81,7 @@ def build_profile(document: Document, as_of: date) -> Profile:
     profile.name, name_confidence = find_name(top, profile.email)
     if profile.name:
         confidence["name"] = round(name_confidence, 2)
-    profile.links = find_links(profile.text.splitlines(), document.links, profile.email)
+    profile.links = find_links(profile.text.splitlines(), document.links)
     if profile.links:
         confidence["links"] = 0.95
 

@@ -116,6 +116,11 @@ def open_docx(data: bytes) -> zipfile.ZipFile:
             "zip_bomb", f"declares {declared} inflated bytes (at most {MAX_ZIP_INFLATED_BYTES})"
         )
     for member in members:
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Word writes stored or deflated parts; anything else zipfile cannot read.
+            raise UnreadableDocument(
+                "file_corrupt", f"member {member.filename} uses an unsupported compression"
+            )
         if member.file_size > MIN_RATIO_CHECKED_BYTES and member.file_size > MAX_MEMBER_RATIO * max(
             member.compress_size, 1
         ):
@@ -132,7 +137,7 @@ def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
             data = member.read(MAX_XML_PART_BYTES + 1)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise UnreadableDocument("file_corrupt", f"{name} cannot be read: {error}") from None
     if len(data) > MAX_XML_PART_BYTES:
         raise UnreadableDocument("zip_bomb", f"{name} inflates beyond {MAX_XML_PART_BYTES} bytes")

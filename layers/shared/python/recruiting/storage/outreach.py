@@ -252,24 +252,25 @@ class OutreachRepository:
         except DoesNotExist:
             return None
 
-    def claim(self, sequence_id: str, candidate_id: str, step: int, now: str) -> bool:
-        """Claim a step before SES is called; False when it was claimed before."""
+    def claim(self, sequence_id: str, candidate_id: str, step: int, now: str) -> SendItem | None:
+        """Claim a step before SES is called; None when it was claimed before."""
+        send = SendItem(
+            f"SEND#{sequence_id}#{candidate_id}#{step}",
+            "SEND",
+            sequence_id=sequence_id,
+            candidate_id=candidate_id,
+            step=step,
+            status="sending",
+            claimed_at=now,
+            updated_at=now,
+        )
         try:
-            SendItem(
-                f"SEND#{sequence_id}#{candidate_id}#{step}",
-                "SEND",
-                sequence_id=sequence_id,
-                candidate_id=candidate_id,
-                step=step,
-                status="sending",
-                claimed_at=now,
-                updated_at=now,
-            ).save(condition=SendItem.pk.does_not_exist())
+            send.save(condition=SendItem.pk.does_not_exist())
         except PutError as exc:
             if _lost(exc):
-                return False
+                return None
             raise
-        return True
+        return send
 
     def release(self, send: SendItem) -> None:
         """Give a claim back after SES refused to try (throttled): it may be sent later."""
