@@ -37,6 +37,7 @@ def aws_environment(prefix: str = "test") -> Iterator[dict[str, str]]:
             "POWERTOOLS_METRICS_NAMESPACE": "Recruiting",
             "POWERTOOLS_SERVICE_NAME": "test",
             "LINK_SIGNING_KEY": "test-link-signing-key",
+            "REPLY_DOMAIN": "replies.example.com",
         }.items():
             patch.setenv(name, value)
         patch.delenv("AWS_ENDPOINT_URL", raising=False)

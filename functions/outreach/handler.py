@@ -77,6 +77,7 @@ def build() -> tuple[OutreachSender, Sweep]:
             postal_address=settings.postal_address,
             public_url=settings.public_api_url,
             signing_key=link_signing_key(),
+            reply_domain=settings.reply_domain,
             on_unknown=unknown,
         )
         _sweep = Sweep(outreach, _enqueue(settings.outreach_queue))
@@ -138,8 +139,23 @@ def record_handler(record: SQSRecord) -> None:
         stopped = sender.stop_person(candidate_id, "applied", since) if candidate_id else []
         logger.info("applied: outreach stopped", extra={"sequences": len(stopped)})
     elif body.get("Type") == "Notification" and "Message" in body:
+        notification = json.loads(body["Message"])
+        if notification.get("notificationType") == "Received":
+            # A message SES received for the reply domain (its receipt rule's S3 action).
+            from recruiting.outreach.replies import Replies
+
+            outcome = Replies(
+                sender.applications,
+                sender.stop_person,
+                key=sender.signing_key,
+                domain=sender.reply_domain,
+            ).receive(notification)
+            if outcome == "replied":
+                metrics.add_metric(name="OutreachReplied", unit=MetricUnit.Count, value=1)
+            logger.info("inbound e-mail", extra={"outcome": outcome})
+            return
         # SES bounce and complaint events, through the configuration set's SNS topic.
-        suppressed = sender.feedback(json.loads(body["Message"]))
+        suppressed = sender.feedback(notification)
         for reason in suppressed:
             metrics.add_metric(name=f"Outreach{reason.title()}", unit=MetricUnit.Count, value=1)
         logger.info("ses feedback", extra={"suppressed": len(suppressed)})

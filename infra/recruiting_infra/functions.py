@@ -298,6 +298,8 @@ class Functions(Construct):
             env["CAREERS_SITE_ORIGINS"] = ",".join(self._deployment.careers_site_origins)
         if declared.sends_email:
             env["SENDER_EMAIL"] = self._deployment.sender_email
+            if self._deployment.reply_domain:
+                env["REPLY_DOMAIN"] = self._deployment.reply_domain
             if r.configuration_set:
                 env["SES_CONFIGURATION_SET"] = r.configuration_set
         return env

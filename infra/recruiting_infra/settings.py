@@ -4,6 +4,8 @@ Pass them with ``-c key=value`` (the CLI) or in ``cdk.json``'s ``context``:
 
 ==========================  ==================================================
 ``sender_email``            From address of outreach, reminder and report email
+``reply_domain``            Domain SES receives outreach replies for (MX to SES
+                            inbound); empty (default): no reply address
 ``careers_site_origins``    Comma-separated origins allowed by CORS
 ``operators_email``         Receives dead-letter-queue alarms
 ``deletion_protection``     ``true`` (default) keeps tables, user pool and
@@ -67,6 +69,7 @@ class Settings:
         return cls(
             deployment=wiring.Deployment(
                 sender_email=_text(node.try_get_context("sender_email"), base.sender_email),
+                reply_domain=_text(node.try_get_context("reply_domain"), base.reply_domain),
                 careers_site_origins=_origins(
                     node.try_get_context("careers_site_origins"), base.careers_site_origins
                 ),

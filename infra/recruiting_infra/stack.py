@@ -117,7 +117,12 @@ class RecruitingStack(Stack):
             self.messaging.queues
         ):
             self.email = EmailFeedback(
-                self, "Email", queue=self.messaging.queues["outreach"], key=self.messaging_key
+                self,
+                "Email",
+                queue=self.messaging.queues["outreach"],
+                key=self.messaging_key,
+                reply_domain=deployment.reply_domain,
+                access_logs=self.storage.access_logs,
             )
         self.functions = Functions(
             self,

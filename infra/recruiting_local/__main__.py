@@ -27,6 +27,7 @@ def _free_port() -> int:
 
 
 OUTBOX = Path(".local-state") / "outbox"
+INBOX = Path(".local-state") / "inbox"
 
 
 def main() -> int:
@@ -60,6 +61,10 @@ def main() -> int:
             "PUBLIC_API_URL": f"http://{host}:{port}",
             "OUTREACH_OUTBOX_DIR": os.environ.get("OUTREACH_OUTBOX_DIR", str(OUTBOX)),
             "LINK_SIGNING_KEY": os.environ.get("LINK_SIGNING_KEY", secrets.token_hex(32)),
+            # Replies: outreach says Reply-To reply+<token>@REPLY_DOMAIN; a reply saved
+            # as an .eml file in the inbox reaches the outreach queue as SES's would.
+            "REPLY_DOMAIN": os.environ.get("REPLY_DOMAIN", "replies.localhost"),
+            "OUTREACH_INBOX_DIR": os.environ.get("OUTREACH_INBOX_DIR", str(INBOX)),
         }
     )
     os.environ.pop("AWS_PROFILE", None)
@@ -92,6 +97,7 @@ def main() -> int:
     issuer = LocalIssuer(os.environ.get("LOCAL_JWT_SECRET"))
     lines += [f"{role} token: {issuer.token(role)}" for role in ROLES]
     lines.append(f"outreach e-mails: {os.environ['OUTREACH_OUTBOX_DIR']}/*.eml")
+    lines.append(f"replies to outreach: save them as {os.environ['OUTREACH_INBOX_DIR']}/*.eml")
 
     functions = Functions()
     # Load every handler before anything can call one: the pump's threads and the

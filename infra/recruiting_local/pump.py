@@ -10,9 +10,11 @@ Schedules tick every ``tick_seconds`` (moto never fires them).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -70,6 +72,10 @@ class Pump:
                 self._spawn(self._drain, function, wiring.queue(queue_key))
             if function.schedules:
                 self._spawn(self._tick, function)
+        inbox = os.environ.get("OUTREACH_INBOX_DIR")
+        outreach = wiring.queue("outreach").env
+        if inbox and outreach in self.env:
+            self._spawn(self._inbox, Path(inbox), self.env[outreach])
 
     def stop(self) -> None:
         self._stop.set()
@@ -98,6 +104,16 @@ class Pump:
             for message in messages:
                 if message["MessageId"] not in failed:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    def _inbox(self, inbox: Path, queue_url: str) -> None:
+        """SES receiving, locally: ``.eml`` files in the inbox go to the outreach queue."""
+        from recruiting_local.inbox import collect
+
+        sqs = boto3.client("sqs")
+        inbox.mkdir(parents=True, exist_ok=True)
+        while not self._stop.wait(0.5):
+            for _, body in collect(inbox):
+                sqs.send_message(QueueUrl=queue_url, MessageBody=body)
 
     def _tick(self, function: wiring.Function) -> None:
         while not self._stop.wait(self.tick_seconds):

@@ -3,6 +3,8 @@ uploads to the embedded S3, Greenhouse's documented request, and Ctrl-C."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import signal
@@ -40,6 +42,7 @@ def _free_port() -> int:
 
 
 OUTBOX = tempfile.mkdtemp(prefix="outbox-")
+INBOX = tempfile.mkdtemp(prefix="inbox-")
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,7 @@ def running() -> Iterator[Running]:
         "MOTO_PORT": str(_free_port()),
         "TICK_SECONDS": "1",
         "OUTREACH_OUTBOX_DIR": OUTBOX,
+        "OUTREACH_INBOX_DIR": INBOX,
     }
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(
@@ -368,7 +372,10 @@ def test_outreach_emails_land_in_the_local_outbox(running):
         ).encode(),
         {"Content-Type": "application/json"},
     )
-    steps = [{"subject": "Hello {{ first_name }}", "body": "A role for you."}]
+    steps = [
+        {"subject": "Hello {{ first_name }}", "body": "A role for you."},
+        {"subject": "Still interested?", "body": "Checking in.", "delay_days": 3},
+    ]
     window = {"start_hour": 0, "end_hour": 24, "weekdays": [0, 1, 2, 3, 4, 5, 6]}
     status, sequence = http(
         "POST",
@@ -392,3 +399,18 @@ def test_outreach_emails_land_in_the_local_outbox(running):
     message = found[0].read_text()
     assert "To: annie@example.com" in message
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message
+    # When she answers it: her mail client writes to the Reply-To, saved in the inbox
+    sent = email.message_from_string(message, policy=email.policy.default)
+    reply_to = ", ".join(a.addr_spec for a in sent["Reply-To"].addresses)
+    assert "@replies.localhost" in reply_to
+    reply = f"From: annie@example.com\r\nTo: {reply_to}\r\nSubject: Re: Hello\r\n\r\nYes!\r\n"
+    (Path(INBOX) / "annie.eml").write_bytes(reply.encode())
+
+    # Then within seconds the sequence has stopped for her, because she replied
+    def stopped() -> object:
+        _, view = http(
+            "GET", f"{running.base}/ats/sequences/{sequence['sequence_id']}", b"", recruiter
+        )
+        return [e for e in view["enrolments"] if e.get("stop_reason") == "replied"]
+
+    assert _until(stopped), "the reply did not stop the sequence"

@@ -30,6 +30,7 @@ from recruiting_infra.stack import RecruitingStack
 
 CONTEXT = {
     "sender_email": "jobs@acme.example",
+    "reply_domain": "replies.acme.example",
     "careers_site_origins": "https://careers.acme.example, https://jobs.acme.example",
     "operators_email": "ops@acme.example",
 }

@@ -125,3 +125,57 @@ def test_ses_bounces_and_complaints_reach_the_outreach_queue(synthesized):
     # And the sender uses the configuration set
     function = synthesized.properties(synthesized.stack.functions.functions["outreach"])
     assert "SES_CONFIGURATION_SET" in function["Environment"]["Variables"]
+
+
+def test_replies_for_the_reply_domain_are_stored_and_reach_the_outreach_queue(synthesized):
+    # Given the stack deployed with a reply domain
+    email = synthesized.stack.email
+    assert email is not None
+    assert email.replies is not None
+    (rule,) = synthesized.of_type("AWS::SES::ReceiptRule").values()
+    config = rule["Properties"]["Rule"]
+    # Then SES receives that domain over TLS, scanning for spam and viruses
+    assert config["Recipients"] == ["replies.acme.example"]
+    assert config["TlsPolicy"] == "Require"
+    assert config["ScanEnabled"] is True
+    # And stores each message in the replies bucket, announcing it on the feedback topic
+    (action,) = config["Actions"]
+    bucket_id = synthesized.logical_id(email.replies)
+    assert action["S3Action"]["BucketName"] == {"Ref": bucket_id}
+    assert action["S3Action"]["TopicArn"] == {"Ref": synthesized.logical_id(email.topic)}
+    # And the bucket is private, TLS-only, and forgets replies after 90 days
+    bucket = synthesized.properties(email.replies)
+    assert bucket["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
+    assert [r["ExpirationInDays"] for r in bucket["LifecycleConfiguration"]["Rules"]] == [90]
+    # And only SES (for this account) may write to it
+    (policy,) = [
+        p
+        for p in synthesized.of_type("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    writers = [
+        s
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Allow" and "s3:PutObject" in str(s["Action"])
+    ]
+    assert [w["Principal"] for w in writers] == [{"Service": "ses.amazonaws.com"}]
+    assert "aws:SourceAccount" in str(writers[0]["Condition"])
+    # And SES may publish to the topic as a receipt rule of this account's rule set
+    (topic_policy,) = [
+        p
+        for p in synthesized.of_type("AWS::SNS::TopicPolicy").values()
+        if p["Properties"]["Topics"] == [{"Ref": synthesized.logical_id(email.topic)}]
+    ]
+    receipt = [
+        s
+        for s in topic_policy["Properties"]["PolicyDocument"]["Statement"]
+        if "receipt-rule-set" in str(s.get("Condition"))
+    ]
+    assert [(s["Effect"], s["Principal"]) for s in receipt] == [
+        ("Allow", {"Service": "ses.amazonaws.com"})
+    ]
+    # And the outreach function knows the domain, but no function may read the bucket
+    function = synthesized.properties(synthesized.stack.functions.functions["outreach"])
+    assert function["Environment"]["Variables"]["REPLY_DOMAIN"] == "replies.acme.example"
+    policies = synthesized.of_type("AWS::IAM::Policy").values()
+    assert not [p for p in policies if bucket_id in str(p["Properties"]["PolicyDocument"])]

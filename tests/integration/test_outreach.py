@@ -232,6 +232,92 @@ def test_applying_and_replying_stop_outreach(api, ats, demo, outreach, aws):
     assert reasons == {grace: "applied", ada: "replied"}
 
 
+def _reply(original, *, sender: str, subject: str, extra: str = "") -> bytes:
+    """What a mail client sends when the person answers ``original``: to its Reply-To."""
+    return (
+        f"From: {sender}\r\nTo: {original['Reply-To']}\r\nSubject: {subject}\r\n"
+        f"In-Reply-To: {original['Message-ID']}\r\n{extra}\r\nThanks, let's talk.\r\n"
+    ).encode()
+
+
+def test_replies_received_by_ses_stop_the_sequence_automatic_answers_do_not(
+    api, ats, demo, outreach, aws
+):
+    from recruiting_local.inbox import notification, sns_envelope
+
+    # Given three people who received step 1
+    grace, ada = _person(api, "grace@example.com"), _person(api, "ada@example.com", "Ada")
+    jo = _person(api, "jo@example.com", "Jo")
+    sequence_id = _sequence(ats)
+    _enrol(ats, sequence_id, [grace, ada, jo])
+    outreach.tick()
+    sent = {m["To"]: m for m in outreach.outbox.messages()}
+    # whose replies go to the recruiter's mailbox and to a signed address of their own
+    reply_to = [str(a.addr_spec) for a in sent["grace@example.com"]["Reply-To"].addresses]
+    assert reply_to[0] == "recruiting@example.com"
+    assert reply_to[1].startswith(f"reply+{grace}.")
+    assert reply_to[1].endswith("@replies.example.com")
+    assert len(reply_to[1].split("@")[0]) <= 64
+    # When SES receives Grace's reply (twice: SNS delivers at least once), Ada's
+    # out-of-office answer, a reply to a forged address for Jo, and one with a virus
+    forged = f"reply+{jo}.{'0' * 24}@replies.example.com"
+    grace_reply = notification(
+        _reply(sent["grace@example.com"], sender="grace@example.com", subject="Re: Hi Grace"),
+        "inbound/1",
+    )
+    infected = notification(
+        _reply(sent["jo@example.com"], sender="jo@example.com", subject="Re: Hi Jo"), "inbound/2"
+    )
+    infected["receipt"]["virusVerdict"] = {"status": "FAIL"}
+    bodies = [
+        sns_envelope(grace_reply),
+        sns_envelope(grace_reply),
+        sns_envelope(
+            notification(
+                _reply(
+                    sent["ada@example.com"],
+                    sender="ada@example.com",
+                    subject="Automatic reply: Hi Ada",
+                    extra="Auto-Submitted: auto-replied\r\n",
+                ),
+                "inbound/3",
+            )
+        ),
+        sns_envelope(
+            notification(
+                f"From: jo@example.com\r\nTo: {forged}\r\nSubject: Re\r\n\r\nhi\r\n".encode(),
+                "inbound/4",
+            )
+        ),
+        sns_envelope(infected),
+    ]
+    sqs = boto3.client("sqs")
+    for body in bodies:
+        sqs.send_message(QueueUrl=aws[wiring.OUTREACH_QUEUE.env], MessageBody=body)
+    assert outreach.deliver() == []
+    # Then only Grace's sequence stopped, because she replied
+    view = ats.as_role("recruiter").get(f"/ats/sequences/{sequence_id}").json()
+    reasons = {e["candidate_id"]: e.get("stop_reason") for e in view["enrolments"]}
+    assert reasons == {grace: "replied", ada: None, jo: None}
+    # And her reply is on her timeline once; Ada's answer is there, marked automatic
+    recruiter = ats.as_role("recruiter")
+    timeline = recruiter.get(f"/ats/candidates/{grace}").json()["timeline"]
+    assert [t["summary"] for t in timeline if t["type"] == "reply"] == ["Re: Hi Grace"]
+    ada_timeline = recruiter.get(f"/ats/candidates/{ada}").json()["timeline"]
+    assert [(t["summary"], t["automatic"]) for t in ada_timeline if t["type"] == "reply"] == [
+        ("Automatic reply: Hi Ada", "auto_submitted")
+    ]
+    jo_timeline = recruiter.get(f"/ats/candidates/{jo}").json()["timeline"]
+    assert [t for t in jo_timeline if t["type"] == "reply"] == []
+    # And three days later Ada and Jo get step 2, Grace does not
+    outreach.clock.value = MONDAY_NOON + timedelta(days=3, hours=1)
+    outreach.tick()
+    assert sorted(m["To"] for m in outreach.outbox.messages()[3:]) == [
+        "ada@example.com",
+        "jo@example.com",
+    ]
+
+
 def test_the_send_window_is_the_recipients_and_throttling_retries_alone(api, ats, demo, outreach):
     # Given a sequence sending 9 to 17 on weekdays in New York, enrolled at 12:00 UTC
     # on a Saturday (7:00 in New York)

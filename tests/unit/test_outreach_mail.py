@@ -188,6 +188,23 @@ def test_header_injection_is_refused_naming_the_header(field: str, value: str, h
     assert "line break" in str(refused.value)
 
 
+def test_replies_go_to_every_reply_to_address_and_injection_is_refused():
+    # Given a message whose replies go to the sender and a tracking address
+    raw = _build(reply_to=(SENDER, "reply+abc.123@replies.acme.example"))
+    # Then Reply-To lists both, once
+    reply_to = _parse(raw)["Reply-To"]
+    assert [a.addr_spec for a in reply_to.addresses] == [
+        SENDER,
+        "reply+abc.123@replies.acme.example",
+    ]
+    assert sum(line.startswith("Reply-To:") for line in _header_lines(raw)) == 1
+    # And an address smuggling in another header is refused, naming Reply-To
+    with pytest.raises(ValueError, match="Reply-To"):
+        _build(reply_to=(SENDER, "x@acme.example\r\nBcc: victim@example.net"))
+    # And without reply addresses there is no Reply-To header
+    assert _parse(_build())["Reply-To"] is None
+
+
 @pytest.mark.parametrize(
     "address",
     [

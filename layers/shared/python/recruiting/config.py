@@ -37,6 +37,9 @@ class Settings(BaseModel):
     postal_address: str = "Example Inc., 1 Example Street, Springfield"
     public_api_url: str = "http://127.0.0.1:3000"
     link_signing_key: str = ""
+    # Replies to outreach go to reply+<signed id>@<reply_domain> as well as the sender
+    # (SES receives that domain); empty: no reply address, replies are marked by hand.
+    reply_domain: str = ""
     # Days after a hire or a rejection before the experience survey goes out.
     survey_delay_days: int = Field(default=3, ge=0, le=90)
     region: str = "us-east-1"
@@ -99,6 +102,7 @@ class Settings(BaseModel):
             "postal_address": "POSTAL_ADDRESS",
             "public_api_url": "PUBLIC_API_URL",
             "link_signing_key": "LINK_SIGNING_KEY",
+            "reply_domain": "REPLY_DOMAIN",
             "survey_delay_days": "SURVEY_DELAY_DAYS",
         }
         values.update({field: env[var] for field, var in optional.items() if var in env})

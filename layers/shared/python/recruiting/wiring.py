@@ -470,5 +470,7 @@ class Deployment:
     """Settings a deployment needs (CDK context or environment)."""
 
     sender_email: str = "recruiting@example.com"
+    # SES receives replies for this domain (empty: replies are marked by recruiters).
+    reply_domain: str = ""
     careers_site_origins: tuple[str, ...] = field(default_factory=tuple)
     operators_email: str = "ops@example.com"

@@ -248,6 +248,7 @@ class PipelineService:
                         "summary": i.summary,
                         "actor": i.actor,
                         "sequence_id": i.sequence_id,
+                        **({"automatic": i.automatic} if i.automatic else {}),
                     }
                     for i in items
                     if isinstance(i, InteractionItem)

@@ -167,18 +167,24 @@ def build_message(
     unsubscribe_url: str,
     unsubscribe_mailto: str | None,
     message_key: str,
+    reply_to: tuple[str, ...] = (),
 ) -> bytes:
     """One multipart/alternative message (text and HTML), CRLF line endings, 7-bit clean.
 
     Every header value is validated first: a value with CR or LF raises ValueError naming
     the header instead of smuggling in another header (Bcc: ...). Bodies are
     quoted-printable so the message is 7-bit and survives any relay unchanged.
+
+    ``reply_to`` lists the addresses a reply goes to (RFC 5322 allows several): the
+    sender's own mailbox and the address that tells the platform a person replied.
     """
     from_address = _address("From", sender, display_name=sender_name)
     to_address = _address("To", recipient)
     message = EmailMessage(policy=_POLICY)
     message["From"] = from_address
     message["To"] = to_address
+    if reply_to:
+        message["Reply-To"] = [_address("Reply-To", address) for address in reply_to]
     message["Subject"] = _single_line("Subject", subject)
     message["Date"] = format_datetime(now())
     message["Message-ID"] = _message_id(message_key, from_address.domain)

@@ -34,6 +34,7 @@ class OutreachSender:
         postal_address: str,
         public_url: str,
         signing_key: str,
+        reply_domain: str = "",
         now: Callable[[], datetime] = clock.now,
         on_unknown: Callable[[StepMessage], None] = lambda message: None,
     ) -> None:
@@ -45,12 +46,24 @@ class OutreachSender:
         self.postal_address = postal_address
         self.public_url = public_url.rstrip("/")
         self.signing_key = signing_key
+        self.reply_domain = reply_domain
         self.now = now
         self.on_unknown = on_unknown
 
     def unsubscribe_url(self, candidate_id: str) -> str:
         return (
             f"{self.public_url}/unsubscribe/{sign(candidate_id, 'unsubscribe', self.signing_key)}"
+        )
+
+    def reply_to(self, candidate_id: str) -> tuple[str, ...]:
+        """The sender's mailbox and the person's signed reply address (``outreach.replies``)."""
+        if not self.reply_domain:
+            return ()
+        from recruiting.outreach.replies import reply_address
+
+        return (
+            self.sender_email,
+            reply_address(candidate_id, self.signing_key, self.reply_domain),
         )
 
     def send(self, message: StepMessage) -> str:
@@ -138,6 +151,7 @@ class OutreachSender:
             unsubscribe_url=url,
             unsubscribe_mailto=None,
             message_key=f"{message.sequence_id}/{message.candidate_id}/{message.step}",
+            reply_to=self.reply_to(message.candidate_id),
         )
         try:
             sent = self.mailer.send(raw, recipient=str(person.email), sender=self.sender_email)

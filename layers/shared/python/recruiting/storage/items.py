@@ -234,15 +234,20 @@ class ImportSummaryItem(CandidatesTableItem, discriminator="import_summary"):
 
 
 class InteractionItem(CandidatesTableItem, discriminator="interaction"):
-    """pk CAND#<cid>, sk INTERACTION#<at>#<id>: an e-mail sent, a call logged (timeline)."""
+    """pk CAND#<cid>, sk INTERACTION#<at>#<id>: an e-mail sent or received, a call logged,
+    a survey sent or answered (the timeline)."""
 
-    kind = UnicodeAttribute()  # email | call
+    kind = UnicodeAttribute()  # email | reply | call | survey | survey_answer
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
     summary = UnicodeAttribute()  # the subject of an e-mail, a call's note
     sequence_id = UnicodeAttribute(null=True)
     step = NumberAttribute(null=True)
     message_id = UnicodeAttribute(null=True)
+    # A received reply: why it counted as an automatic answer (it stopped nothing),
+    # and the key SES stored the message under in the inbound mail bucket.
+    automatic = UnicodeAttribute(null=True)
+    stored = UnicodeAttribute(null=True)
 
 
 class IdentityItem(CandidatesTableItem, discriminator="identity"):
