@@ -61,6 +61,7 @@ def build(settings: Settings) -> Dependencies:
     files = ResumeStore(settings.resume_bucket)
     pipeline = PipelineService(jobs, applications, files, events)
     pools = PoolService(applications, events)
+    search = SearchService(DynamoSearchIndex())
     return Dependencies(
         settings=settings,
         jobs=jobs,
@@ -68,7 +69,21 @@ def build(settings: Settings) -> Dependencies:
         collaboration=CollaborationService(pipeline, applications, TaskRepository(), events),
         pools=pools,
         imports=ImportService(pools, ResumeRecords(), files),
-        sequences=SequenceService(OutreachRepository(), applications),
+        sequences=SequenceService(
+            OutreachRepository(),
+            applications,
+            find=lambda principal, found: search.candidate_ids(
+                principal,
+                found.q,
+                field="search.q",
+                location=found.location,
+                min_years=found.min_years,
+                education_level=found.education,
+                pool=found.pool,
+                tag=found.tag,
+                stage=found.stage,
+            ),
+        ),
         surveys=Surveys(
             OutreachRepository(),
             applications,
@@ -77,7 +92,7 @@ def build(settings: Settings) -> Dependencies:
         ),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
-        search=SearchService(DynamoSearchIndex()),
+        search=search,
         idempotency=IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds),
     )
 

@@ -210,3 +210,34 @@ def test_search_is_for_staff_and_needs_keywords(ats, people):
         "/ats/search", q="python", education="wizard"
     ).field_rules()
     assert recruiter.get("/ats/search").status == 422
+
+
+def test_a_search_result_can_be_enrolled_in_a_sequence(ats, people):
+    recruiter = ats.as_role("recruiter")
+    created = recruiter.post_json(
+        "/ats/sequences",
+        {"name": "Python people", "steps": [{"subject": "Hi", "body": "A role."}]},
+    )
+    assert created.status == 201, created.body
+    url = f"/ats/sequences/{created.json()['sequence_id']}/enrolments"
+    # When a recruiter enrols everyone a search finds
+    reply = recruiter.post_json(url, {"search": {"q": "python", "location": "boston"}})
+    # Then exactly the people it finds are enrolled
+    assert reply.status == 200, reply.body
+    assert reply.json()["enrolled"] == 1
+    view = recruiter.get(f"/ats/sequences/{created.json()['sequence_id']}").json()
+    assert [e["candidate_id"] for e in view["enrolments"]] == [people["grace"]["candidate_id"]]
+    # And a wider search enrols the rest, leaving Grace as she is
+    wider = recruiter.post_json(url, {"search": {"q": "python"}}).json()
+    assert (wider["enrolled"], wider["already_enrolled"]) == (1, [people["grace"]["candidate_id"]])
+    # And a search without keywords, or with two sources, is refused by field
+    refused = recruiter.post_json(url, {"search": {"q": "the and"}})
+    assert refused.status == 422
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
+        ("search.q", "keywords")
+    ]
+    both = recruiter.post_json(url, {"search": {"q": "python"}, "pool_id": "p1"})
+    assert both.status == 422
+    # And a hiring manager may not enrol anyone
+    manager = ats.as_role("hiring_manager").post_json(url, {"search": {"q": "python"}})
+    assert manager.status == 403

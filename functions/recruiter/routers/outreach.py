@@ -48,7 +48,7 @@ def get_sequence(sequence_id: Annotated[str, Path(pattern=SEQUENCE_ID)]) -> dict
 
 @router.post(
     "/ats/sequences/<sequence_id>/enrolments",
-    summary="Enrol chosen candidates or a talent pool",
+    summary="Enrol chosen candidates, a talent pool or a search's results",
     tags=TAGS,
 )
 def enrol(sequence_id: Annotated[str, Path(pattern=SEQUENCE_ID)]) -> dict[str, Any]:

@@ -59,16 +59,31 @@ class SequenceRequest(BaseModel):
             ) from None
 
 
+class SearchFilter(BaseModel):
+    """The people a search finds (the same keywords and filters as ``GET /ats/search``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field(min_length=1, max_length=500)
+    location: str | None = Field(default=None, max_length=200)
+    min_years: float | None = Field(default=None, ge=0, le=80)
+    education: str | None = Field(default=None, max_length=20)
+    pool: str | None = Field(default=None, max_length=64)
+    tag: str | None = Field(default=None, max_length=40)
+    stage: str | None = Field(default=None, max_length=40)
+
+
 class EnrolRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     candidate_ids: list[str] = Field(default_factory=list, max_length=1_000)
     pool_id: str | None = Field(default=None, max_length=64)
+    search: SearchFilter | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> EnrolRequest:
-        if bool(self.candidate_ids) == bool(self.pool_id):
-            raise ValueError("give either candidate_ids or pool_id")
+        if [bool(self.candidate_ids), bool(self.pool_id), self.search is not None].count(True) != 1:
+            raise ValueError("give one of candidate_ids, pool_id or search")
         return self
 
 

@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import FieldError, NotFound, ValidationFailed
-from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
+from recruiting.outreach.models import CallRequest, EnrolRequest, SearchFilter, SequenceRequest
 from recruiting.outreach.windows import due_after, next_send_time, resolve_tz
 from recruiting.storage.candidates import ApplicationRepository
 from recruiting.storage.items import (
@@ -70,9 +70,11 @@ class SequenceService:
         applications: ApplicationRepository,
         now: Callable[[], datetime] = clock.now,
         new_id: Callable[[], str] = clock.new_id,
+        find: Callable[[Principal, SearchFilter], list[str]] | None = None,
     ) -> None:
         self.outreach = outreach
         self.applications = applications
+        self.find = find
         self.now = now
         self.new_id = new_id
 
@@ -132,11 +134,15 @@ class SequenceService:
             if self.applications.get_pool(request.pool_id) is None:
                 raise NotFound(f"no pool {request.pool_id}")
             ids = self._pool_members(request.pool_id)
+        elif request.search is not None:
+            if self.find is None:
+                raise RuntimeError("enrolling a search needs the search service")
+            ids = self.find(principal, request.search)
         else:
             ids = list(dict.fromkeys(request.candidate_ids))
         people = {p.candidate_id: p for p in self._people(ids)}
         missing = [cid for cid in ids if cid not in people]
-        if missing and not request.pool_id:
+        if missing and request.candidate_ids:
             raise ValidationFailed(
                 [FieldError("candidate_ids", "unknown_candidate", f"no candidate {missing[0]}")]
             )

@@ -20,6 +20,8 @@ from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import ApplicationItem, ParsedResumeItem
 
 MAX_TEXT_BYTES = 1024 * 1024
+# A search's results can be enrolled in a sequence up to this many people.
+MAX_FOUND = 10_000
 # The parser's JSON: its text is capped at 200k characters, so this is ample.
 MAX_PARSED_BYTES = 4 * 1024 * 1024
 
@@ -76,6 +78,25 @@ class SearchService:
             "results": [asdict(hit) for hit in page.hits],
             "next_offset": following if following < page.total else None,
         }
+
+    def candidate_ids(
+        self, principal: Principal, keywords: str, field: str = "q", **filters: Any
+    ) -> list[str]:
+        """Everyone a search finds (best first, at most ``MAX_FOUND``), for enrolling.
+        A refusal names the keywords as ``field`` (where the caller's request has them)."""
+        found: list[str] = []
+        offset: int | None = 0
+        while offset is not None and len(found) < MAX_FOUND:
+            try:
+                page = self.search(principal, keywords, offset=offset, limit=100, **filters)
+            except ValidationFailed as refused:
+                prefix = field.removesuffix("q")
+                raise ValidationFailed(
+                    [FieldError(prefix + e.field, e.rule, e.message) for e in refused.errors]
+                ) from None
+            found += [hit["candidate_id"] for hit in page["results"]]
+            offset = page["next_offset"]
+        return list(dict.fromkeys(found))[:MAX_FOUND]
 
 
 class SearchIndexer:
