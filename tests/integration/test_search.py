@@ -233,9 +233,7 @@ def test_a_search_result_can_be_enrolled_in_a_sequence(ats, people):
     # And a search without keywords, or with two sources, is refused by field
     refused = recruiter.post_json(url, {"search": {"q": "the and"}})
     assert refused.status == 422
-    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [
-        ("search.q", "keywords")
-    ]
+    assert [(e["field"], e["rule"]) for e in refused.json()["errors"]] == [("search.q", "keywords")]
     both = recruiter.post_json(url, {"search": {"q": "python"}, "pool_id": "p1"})
     assert both.status == 422
     # And a hiring manager may not enrol anyone
