@@ -145,7 +145,7 @@ def _send_rows(outbox: Path) -> list[tuple[str, str, str, str, str]]:
         from outreach import handler
 
         handler.use(None)
-        sender, _ = handler.build()
+        sender = handler.build()
         sender.now = lambda: NOW
         raw = build_message(
             sender="r@example.com",

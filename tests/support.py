@@ -185,3 +185,8 @@ class RecruiterApi(Api):
         return self.request(
             "PATCH", target, json.dumps(payload).encode(), {"Content-Type": "application/json"}
         )
+
+    def put_json(self, target: str, payload: Any) -> Reply:
+        return self.request(
+            "PUT", target, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+        )

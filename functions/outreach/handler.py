@@ -1,7 +1,6 @@
 """Entry point of the outreach function.
 
-- On its schedule (every 5 minutes) it sweeps the steps that have fallen due
-  onto its queue.
+- The reminders function's sweep hands it the steps that have fallen due.
 - From its queue it sends one step per message (partial batch response: a
   throttled send fails alone and comes back), and stops a person's sequences
   when they apply (``application.received`` from the event bus).
@@ -13,7 +12,6 @@ import json
 import os
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
@@ -27,7 +25,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from recruiting.config import Settings
 from recruiting.outreach.mail import mailer_from_env
 from recruiting.outreach.sender import OutreachSender
-from recruiting.outreach.service import StepMessage, SurveyMessage, Sweep
+from recruiting.outreach.service import StepMessage
 from recruiting.outreach.surveys import Surveys
 from recruiting.secrets import link_signing_key
 from recruiting.storage.candidates import ApplicationRepository
@@ -39,27 +37,12 @@ logger = Logger()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 _sender: OutreachSender | None = None
-_sweep: Sweep | None = None
 _surveys: Surveys | None = None
 
 
-def _enqueue(queue_url: str) -> Any:
-    sqs = boto3.client("sqs")
-
-    def enqueue(messages: list[StepMessage | SurveyMessage]) -> None:
-        entries: list[Any] = [
-            {"Id": str(i), "MessageBody": m.body()} for i, m in enumerate(messages)
-        ]
-        result = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
-        if result.get("Failed"):
-            raise RuntimeError(f"{len(result['Failed'])} due steps not queued")
-
-    return enqueue
-
-
-def build() -> tuple[OutreachSender, Sweep]:
-    global _sender, _sweep
-    if _sender is None or _sweep is None:
+def build() -> OutreachSender:
+    global _sender
+    if _sender is None:
         settings = Settings.from_env()
         bind_tables(settings.table_names, region=settings.region)
         outreach = OutreachRepository()
@@ -80,7 +63,6 @@ def build() -> tuple[OutreachSender, Sweep]:
             reply_domain=settings.reply_domain,
             on_unknown=unknown,
         )
-        _sweep = Sweep(outreach, _enqueue(settings.outreach_queue))
         global _surveys
         _surveys = Surveys(
             outreach,
@@ -89,7 +71,7 @@ def build() -> tuple[OutreachSender, Sweep]:
             public_url=settings.public_api_url,
             delay_days=settings.survey_delay_days,
         )
-    return _sender, _sweep
+    return _sender
 
 
 def surveys() -> Surveys:
@@ -98,14 +80,14 @@ def surveys() -> Surveys:
     return _surveys
 
 
-def use(sender: OutreachSender | None, sweep: Sweep | None = None) -> None:
-    global _sender, _sweep, _surveys
-    _sender, _sweep, _surveys = sender, sweep, None
+def use(sender: OutreachSender | None) -> None:
+    global _sender, _surveys
+    _sender, _surveys = sender, None
 
 
 def record_handler(record: SQSRecord) -> None:
     body = json.loads(record.body)
-    sender, _ = build()
+    sender = build()
     if body.get("type") == "outreach.step":
         result = sender.send(
             StepMessage(str(body["sequence_id"]), str(body["candidate_id"]), int(body["step"]))
@@ -166,11 +148,6 @@ def record_handler(record: SQSRecord) -> None:
 @metrics.log_metrics
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if "Records" not in event:  # the schedule
-        _, sweep = build()
-        handed = sweep.run()
-        logger.info("due steps queued", extra={"count": handed})
-        return {"queued": handed}
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -25,6 +25,7 @@ from recruiting.storage.resumes import ResumeRecords
 from recruiting.storage.tasks import TaskRepository
 
 if TYPE_CHECKING:  # outreach loads at first use: its models cost cold start
+    from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
 
@@ -38,6 +39,7 @@ class Dependencies:
     pools: PoolService
     imports: ImportService
     sequences: SequenceService
+    interviews: InterviewService
     surveys: Surveys
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
@@ -49,10 +51,12 @@ _current: Dependencies | None = None
 
 
 def build(settings: Settings) -> Dependencies:
+    from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
     from recruiting.secrets import link_signing_key
     from recruiting.storage.outreach import OutreachRepository
+    from recruiting.storage.schedule import ScheduleRepository
 
     bind_tables(settings.table_names, region=settings.region)
     events = EventPublisher(settings.event_bus)
@@ -60,6 +64,8 @@ def build(settings: Settings) -> Dependencies:
     jobs = JobService(JobRepository(), events)
     files = ResumeStore(settings.resume_bucket)
     pipeline = PipelineService(jobs, applications, files, events)
+    schedule = ScheduleRepository()
+    pipeline.interviewing = schedule.interviewing
     pools = PoolService(applications, events)
     search = SearchService(DynamoSearchIndex())
     return Dependencies(
@@ -84,6 +90,7 @@ def build(settings: Settings) -> Dependencies:
                 stage=found.stage,
             ),
         ),
+        interviews=InterviewService(schedule, applications, events, JobRepository()),
         surveys=Surveys(
             OutreachRepository(),
             applications,

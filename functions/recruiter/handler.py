@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recruiter import dependencies
 from recruiter.observability import logger, metrics
-from recruiter.routers import candidates, jobs, outreach, pools, tasks
+from recruiter.routers import candidates, interviews, jobs, outreach, pools, tasks
 from recruiting.errors import DomainError
 from recruiting.http import error_body, from_request_validation, status_of
 
@@ -26,6 +26,7 @@ app.include_router(candidates.router)
 app.include_router(tasks.router)
 app.include_router(pools.router)
 app.include_router(outreach.router)
+app.include_router(interviews.router)
 
 
 @app.exception_handler(DomainError)
@@ -62,6 +63,11 @@ def openapi_document() -> dict[str, Any]:
     )
     from recruiting.ats.imports import ImportUploadRequest
     from recruiting.ats.pools import PoolRequest
+    from recruiting.interviews.models import (
+        InterviewRequest,
+        RescheduleRequest,
+        StaffProfileRequest,
+    )
     from recruiting.models.jobs import JobFields, NewJob
     from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
 
@@ -88,6 +94,9 @@ def openapi_document() -> dict[str, Any]:
         ("/ats/sequences", "post"): SequenceRequest,
         ("/ats/sequences/{sequence_id}/enrolments", "post"): EnrolRequest,
         ("/ats/candidates/{candidate_id}/calls", "post"): CallRequest,
+        (f"{application}/interviews", "post"): InterviewRequest,
+        (f"{application}/interviews/{{interview_id}}", "patch"): RescheduleRequest,
+        ("/ats/users/{user_id}/profile", "put"): StaffProfileRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -13,6 +13,8 @@ Pass them with ``-c key=value`` (the CLI) or in ``cdk.json``'s ``context``:
 ``log_retention_days``      Lambda and API access log retention (default 30)
 ``api_rate_limit``          Stage steady-state requests per second (default 50)
 ``api_burst_limit``         Stage burst (default 100)
+``public_api_url``          Base URL of links in e-mails (a custom domain);
+                            default: the API's execute-api URL
 ``stack_name``              Stack and API name (default ``Recruiting``; read
                             by ``recruiting_infra.application``)
 ==========================  ==================================================
@@ -60,6 +62,7 @@ class Settings:
     log_retention_days: int = 30
     api_rate_limit: int = 50
     api_burst_limit: int = 100
+    public_api_url: str = ""
 
     @classmethod
     def from_context(cls, node: Node) -> Settings:
@@ -87,4 +90,5 @@ class Settings:
             api_burst_limit=_number(
                 node.try_get_context("api_burst_limit"), default.api_burst_limit
             ),
+            public_api_url=_text(node.try_get_context("public_api_url"), "").rstrip("/"),
         )

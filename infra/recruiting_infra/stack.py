@@ -10,7 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from recruiting_infra.api import Api
+from recruiting_infra.api import STAGE_NAME, Api
 from recruiting_infra.data import DataTables
 from recruiting_infra.declaration import Declaration, pascal
 from recruiting_infra.email import EmailFeedback
@@ -157,6 +157,17 @@ class RecruitingStack(Stack):
                 burst_limit=settings.api_burst_limit,
                 log_retention=retention,
             )
+        if self.api is not None:
+            # Links in e-mails (unsubscribe, surveys, reminders) point at the API. Built from
+            # the API's id and the stage's name, not ``api.url``: that names the stage, whose
+            # deployment depends on the functions (a cycle).
+            url = settings.public_api_url or (
+                f"https://{self.api.rest_api.rest_api_id}.execute-api.{self.region}"
+                f".{self.url_suffix}/{STAGE_NAME}"
+            )
+            for declared in declaration.functions:
+                if declared.sends_email or declared.signs_links:
+                    self.functions.functions[declared.name].add_environment("PUBLIC_API_URL", url)
         self.alarms = Alarms(
             self,
             "Alarms",

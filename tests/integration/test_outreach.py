@@ -33,16 +33,20 @@ def outreach(aws, api, ats, tmp_path, monkeypatch):
     and for the recruiter API's enrolments."""
     monkeypatch.setenv("OUTREACH_OUTBOX_DIR", str(tmp_path / "outbox"))
     from outreach import handler
+    from reminders import handler as reminders
 
     from intake import dependencies as intake
     from recruiter import dependencies
 
     handler.use(None)
-    sender, sweep = handler.build()
+    reminders.use(None)
+    sender = handler.build()
+    _, sweep = reminders.build()
     handler.surveys().now = lambda: clock()
     clock = Clock(MONDAY_NOON)
     recruiter = dependencies.get()
     sender.now = sweep.now = recruiter.sequences.now = recruiter.pipeline.now = clock
+    sweep.outreach.now = clock  # the outreach steps' sweep, run by the reminders function
     intake.get().service.now = clock
     outbox = mail.LocalOutbox(tmp_path / "outbox")
     url = aws[wiring.OUTREACH_QUEUE.env]
@@ -54,8 +58,9 @@ def outreach(aws, api, ats, tmp_path, monkeypatch):
             self.sender = sender
 
         def tick(self) -> list[str]:
-            """The schedule fires, then the queue is delivered."""
-            handler.lambda_handler({"source": "aws.scheduler"}, LocalContext("outreach"))
+            """The schedule fires (the reminders function's sweep), then the queue is
+            delivered."""
+            reminders.lambda_handler({"source": "aws.scheduler"}, LocalContext("reminders"))
             return drain(url, handler.lambda_handler, "outreach")
 
         def deliver(self) -> list[str]:
@@ -63,6 +68,7 @@ def outreach(aws, api, ats, tmp_path, monkeypatch):
 
     yield Outreach()
     handler.use(None)
+    reminders.use(None)
 
 
 def _person(api, email: str, first_name: str = "Grace") -> str:

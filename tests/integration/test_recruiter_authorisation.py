@@ -108,6 +108,35 @@ ROUTES = {
         "allowed": {"admin", "recruiter"},
         "body": {"duplicate_id": "{other_candidate}"},
     },
+    # Interviewers may list an application's interviews: they see only their own.
+    ("GET", "/ats/candidates/{candidate_id}/applications/{application_id}/interviews"): {
+        "allowed": {"admin", "recruiter", "hiring_manager", "interviewer"}
+    },
+    ("POST", "/ats/candidates/{candidate_id}/applications/{application_id}/interviews"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {
+            "start": "2031-01-01T10:00:00Z",
+            "end": "2031-01-01T11:00:00Z",
+            "time_zone": "UTC",
+            "location": "Room 1",
+            "interviewers": ["local-interviewer"],
+        },
+    },
+    (
+        "PATCH",
+        "/ats/candidates/{candidate_id}/applications/{application_id}/interviews/{interview_id}",
+    ): {"allowed": {"admin", "recruiter"}, "body": {"title": "Moved"}},
+    (
+        "POST",
+        "/ats/candidates/{candidate_id}/applications/{application_id}/interviews/"
+        "{interview_id}/cancel",
+    ): {"allowed": {"admin", "recruiter"}, "body": {}},
+    # Someone else's contact details: staff may read them, only admins may set them.
+    ("GET", "/ats/users/{user_id}/profile"): {"allowed": {"admin", "recruiter"}},
+    ("PUT", "/ats/users/{user_id}/profile"): {
+        "allowed": {"admin"},
+        "body": {"email": "x@acme.example", "name": "X", "time_zone": "UTC"},
+    },
 }
 
 
@@ -196,6 +225,8 @@ def _targets(api, ats, demo):
         "task_id": task_id,
         "sequence_id": sequence_id,
         "other_candidate": other["candidate_id"],
+        "interview_id": "0" * 32,
+        "user_id": "someone-else",
     }
     return {
         "own": {"job_id": demo.open_job_ids[2], **own, **shared},
@@ -204,7 +235,7 @@ def _targets(api, ats, demo):
 
 
 def _snapshot(store):
-    tables = ("jobs", "candidates", "tasks", "outreach")
+    tables = ("jobs", "candidates", "tasks", "outreach", "schedule")
     return sorted(str(i) for t in tables for i in store.items(t))
 
 

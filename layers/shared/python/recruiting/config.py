@@ -26,10 +26,12 @@ class Settings(BaseModel):
     tasks_table: str = ""
     search_table: str = ""
     outreach_table: str = ""
+    schedule_table: str = ""
     # Functions that may not read resumes (the outreach sender) are not given the bucket.
     resume_bucket: str = ""
     event_bus: str = ""
     outreach_queue: str = ""
+    reminders_queue: str = ""
     # Outreach: the sender address and name, the postal address every e-mail
     # carries, where unsubscribe links point, and the key that signs them.
     sender_email: str = "recruiting@example.com"
@@ -69,6 +71,7 @@ class Settings(BaseModel):
             wiring.TASKS.key: self.tasks_table,
             wiring.SEARCH.key: self.search_table,
             wiring.OUTREACH_TABLE.key: self.outreach_table,
+            wiring.SCHEDULE.key: self.schedule_table,
         }
         return {key: name for key, name in names.items() if name}
 
@@ -83,7 +86,9 @@ class Settings(BaseModel):
             "tasks_table": env.get(wiring.TASKS.env, ""),
             "search_table": env.get(wiring.SEARCH.env, ""),
             "outreach_table": env.get(wiring.OUTREACH_TABLE.env, ""),
+            "schedule_table": env.get(wiring.SCHEDULE.env, ""),
             "outreach_queue": env.get("OUTREACH_QUEUE_URL", ""),
+            "reminders_queue": env.get(wiring.REMINDERS_QUEUE.env, ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
             "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),

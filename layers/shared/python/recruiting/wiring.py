@@ -206,6 +206,25 @@ OUTREACH_TABLE = Table(
     purpose="sequences, enrolments, the send ledger, suppressions, daily send counts",
 )
 
+SCHEDULE = Table(
+    key="schedule",
+    env="SCHEDULE_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index(
+            "by_due",
+            "gsi1pk",
+            "gsi1sk",
+            "pending invitations, reminders and chasers by the day they fall due",
+        ),
+    ),
+    purpose=(
+        "interviews, their invitations, reminders and chasers (each sent once), the "
+        "ledger of task and stale-candidate reminders, staff contact details"
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     JOBS,
     CANDIDATES,
@@ -213,6 +232,7 @@ TABLES: tuple[Table, ...] = (
     TASKS,
     SEARCH,
     OUTREACH_TABLE,
+    SCHEDULE,
     IDEMPOTENCY,
 )
 
@@ -253,7 +273,24 @@ OUTREACH_QUEUE = Queue(
     ),
 )
 
-QUEUES: tuple[Queue, ...] = (RESUME_UPLOADS_QUEUE, SEARCH_UPDATES_QUEUE, OUTREACH_QUEUE)
+REMINDERS_QUEUE = Queue(
+    key="reminders",
+    env="REMINDERS_QUEUE_URL",
+    purpose=(
+        "due invitations, reminders, chasers and nudges (one message each); interview "
+        "changes, whose invitations go at once"
+    ),
+    subscribes_to=(
+        ("events", ("interview.scheduled", "interview.rescheduled", "interview.cancelled")),
+    ),
+)
+
+QUEUES: tuple[Queue, ...] = (
+    RESUME_UPLOADS_QUEUE,
+    SEARCH_UPDATES_QUEUE,
+    OUTREACH_QUEUE,
+    REMINDERS_QUEUE,
+)
 
 RESUMES = Bucket(
     key="resumes",
@@ -373,6 +410,30 @@ RECRUITER = Function(
         Route("POST", "/ats/candidates/{candidate_id}/replied", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/calls", "recruiter"),
         Route("GET", "/ats/surveys", "recruiter"),
+        Route(
+            "GET",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/interviews",
+            "recruiter",
+        ),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/interviews",
+            "recruiter",
+        ),
+        Route(
+            "PATCH",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/interviews/"
+            "{interview_id}",
+            "recruiter",
+        ),
+        Route(
+            "POST",
+            "/ats/candidates/{candidate_id}/applications/{application_id}/interviews/"
+            "{interview_id}/cancel",
+            "recruiter",
+        ),
+        Route("GET", "/ats/users/{user_id}/profile", "recruiter"),
+        Route("PUT", "/ats/users/{user_id}/profile", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -381,6 +442,7 @@ RECRUITER = Function(
         ("self_identification", "read"),
         ("search", "read"),
         ("outreach", "read_write"),
+        ("schedule", "read_write"),
         ("idempotency", "read_write"),
     ),
     buckets=(
@@ -432,8 +494,7 @@ OUTREACH = Function(
     handler="outreach.handler.lambda_handler",
     dependency_layers=("core", "outreach"),
     consumes=("outreach",),
-    sends_to=("outreach",),
-    schedules=("rate(5 minutes)",),
+    # No schedule: the reminders function hands due steps to this function's queue.
     # No bucket: the sender never reads resumes.
     tables=(("outreach", "read_write"), ("candidates", "read_write"), ("jobs", "read")),
     sends_email=True,
@@ -443,7 +504,40 @@ OUTREACH = Function(
     service="outreach",
 )
 
-FUNCTIONS: tuple[Function, ...] = (INTAKE, RECRUITER, SEARCH_INDEXER, RESUME_PARSER, OUTREACH)
+REMINDERS = Function(
+    name="reminders",
+    description=(
+        "Every 5 minutes: interview invitations, reminders and scorecard chasers, overdue "
+        "tasks, stale candidates (each once); hands due outreach steps to the outreach queue"
+    ),
+    handler="reminders.handler.lambda_handler",
+    dependency_layers=("core", "outreach", "calendar"),
+    consumes=("reminders",),
+    sends_to=("reminders", "outreach"),
+    schedules=("rate(5 minutes)",),
+    tables=(
+        ("schedule", "read_write"),
+        ("candidates", "read"),
+        ("tasks", "read"),
+        ("jobs", "read"),
+        ("outreach", "read"),
+    ),
+    # Interview reminders link to the resume with an expiring (presigned) URL.
+    buckets=(BucketAccess("resumes", ("applications/",), "read"),),
+    sends_email=True,
+    memory_mb=512,
+    timeout_seconds=60,
+    service="reminders",
+)
+
+FUNCTIONS: tuple[Function, ...] = (
+    INTAKE,
+    RECRUITER,
+    SEARCH_INDEXER,
+    RESUME_PARSER,
+    OUTREACH,
+    REMINDERS,
+)
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
 BINARY_MEDIA_TYPES: tuple[str, ...] = ("multipart/form-data",)

@@ -118,6 +118,8 @@ class PipelineService:
         self.files = files
         self.events = events
         self.now = now
+        # (user, application ids) -> those the user interviews for (the schedule table).
+        self.interviewing: Callable[[str, list[str]], set[str]] | None = None
 
     # --- reading -----------------------------------------------------------
 
@@ -151,15 +153,23 @@ class PipelineService:
     def profile(self, principal: Principal, candidate_id: str) -> Profile:
         """What the caller may see of a person: staff everything; a hiring
         manager only the applications to their own jobs (or nothing: 404)."""
-        if principal.role is Role.INTERVIEWER:
-            # Interviewers reach candidates through their interviews (issue 6).
+        if principal.role is Role.INTERVIEWER and self.interviewing is None:
             raise NotFound(f"no candidate {candidate_id}")
         items = self.applications.partition(candidate_id)
         person = next((i for i in items if isinstance(i, CandidateItem)), None)
         if person is None:
             raise NotFound(f"no candidate {candidate_id}")
         applications = [i for i in items if isinstance(i, ApplicationItem)]
-        if not principal.is_staff:
+        if principal.role is Role.INTERVIEWER and self.interviewing is not None:
+            # Interviewers see the applications they interview for: no notes, and no
+            # scorecard but their own (others' would bias theirs).
+            mine = self.interviewing(
+                principal.user_id, [str(a.application_id) for a in applications]
+            )
+            applications = [a for a in applications if a.application_id in mine]
+            if not applications:
+                raise NotFound(f"no candidate {candidate_id}")
+        elif not principal.is_staff:
             jobs = self.jobs.jobs.get_jobs([int(a.job_id) for a in applications])
             applications = [
                 a
@@ -216,6 +226,7 @@ class PipelineService:
             }
             for i in items
             if isinstance(i, NoteItem)
+            and principal.role is not Role.INTERVIEWER
             and (principal.is_staff or i.application_id is None or i.application_id in visible)
         ]
         scorecards = [
@@ -229,7 +240,9 @@ class PipelineService:
                 "submitted_at": i.submitted_at,
             }
             for i in items
-            if isinstance(i, ScorecardItem) and i.application_id in visible
+            if isinstance(i, ScorecardItem)
+            and i.application_id in visible
+            and (principal.role is not Role.INTERVIEWER or i.author == principal.user_id)
         ]
         pools = (
             [i.pool_id for i in items if isinstance(i, MembershipItem)]

@@ -139,6 +139,8 @@ class Job(BaseModel):
     requisition_id: str | None = None
     recruiter_id: str | None = None
     hiring_manager_id: str | None = None
+    # Nudge the recruiter when an active application has had no activity this long.
+    stale_after_days: int | None = None
     questions: tuple[Question, ...] = ()
     consent: ConsentPolicy = Field(default_factory=ConsentPolicy)
     self_identification: tuple[SelfIdQuestion, ...] = ()
@@ -190,6 +192,7 @@ class JobFields(BaseModel):
     requisition_id: str | None = Field(default=None, max_length=100)
     recruiter_id: str | None = Field(default=None, max_length=200)
     hiring_manager_id: str | None = Field(default=None, max_length=200)
+    stale_after_days: int | None = Field(default=None, ge=1, le=365)
     questions: tuple[Question, ...] | None = None
     consent: ConsentPolicy | None = None
     self_identification: tuple[SelfIdQuestion, ...] | None = None

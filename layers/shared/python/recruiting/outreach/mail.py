@@ -199,6 +199,52 @@ def build_message(
     return message.as_bytes()
 
 
+def check_address(header: str, value: str) -> str:
+    """``value`` if it is one plain ASCII address, else ValueError naming ``header``."""
+    _address(header, value)
+    return value
+
+
+def build_notice(
+    *,
+    sender: str,
+    sender_name: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    message_key: str,
+    calendar: bytes | None = None,
+    method: str | None = None,
+) -> bytes:
+    """A transactional message to one person (an invitation, a reminder): plain text,
+    and with ``calendar`` an iTIP part (``text/calendar; method=...``) that calendars
+    act on, plus the same as an ``invite.ics`` attachment for clients that only show
+    attachments. Headers are checked as in ``build_message``; no unsubscribe headers:
+    these are about the recipient's own work or interview, not marketing."""
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = _address("From", sender, display_name=sender_name)
+    message["To"] = _address("To", recipient)
+    message["Subject"] = _single_line("Subject", subject)
+    message["Date"] = format_datetime(now())
+    message["Message-ID"] = _message_id(message_key, sender.rsplit("@", 1)[-1])
+    message["X-Outreach-Key"] = _outreach_key(message_key)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: responders stay quiet
+    message.set_content(text, subtype="plain", cte="quoted-printable")
+    if calendar is not None:
+        if method not in ("REQUEST", "CANCEL"):
+            raise ValueError("method: REQUEST or CANCEL")
+        message.add_alternative(
+            calendar.decode(), subtype="calendar", params={"method": method}, cte="quoted-printable"
+        )
+        message.add_attachment(
+            calendar, maintype="application", subtype="ics", filename="invite.ics"
+        )
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]
+    return message.as_bytes()
+
+
 # --- outcomes --------------------------------------------------------------------------------
 
 

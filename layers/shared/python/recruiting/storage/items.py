@@ -632,6 +632,103 @@ class SelfIdentificationItem(Model):
     recorded_at = UnicodeAttribute()
 
 
+# --- schedule table ------------------------------------------------------------
+
+
+class _ScheduleDue(GlobalSecondaryIndex["ScheduleTableItem"]):
+    class Meta:
+        index_name = wiring.SCHEDULE.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ScheduleTableItem(Model):
+    class Meta:
+        table_name = "schedule"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_due = _ScheduleDue()
+
+
+class InterviewItem(ScheduleTableItem, discriminator="interview"):
+    """pk APP#<app>, sk INTERVIEW#<id>: one interview of one application.
+
+    ``sequence`` is the iCalendar SEQUENCE: it grows with every change people must
+    see in their calendars (a new time or place, a cancellation)."""
+
+    interview_id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    candidate_id = UnicodeAttribute()
+    job_id = NumberAttribute()
+    title = UnicodeAttribute()
+    starts_at = UnicodeAttribute()  # UTC
+    ends_at = UnicodeAttribute()  # UTC
+    time_zone = UnicodeAttribute()  # the organiser's, for the candidate's e-mail
+    location = UnicodeAttribute(null=True)
+    video_url = UnicodeAttribute(null=True)
+    interviewers = ListAttribute(default=list)  # type: ignore[var-annotated]  # user ids
+    kit = ListAttribute(default=list)  # type: ignore[var-annotated]  # attributes to rate
+    status = UnicodeAttribute()  # scheduled | cancelled
+    sequence = NumberAttribute(default=0)
+    organiser = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class NoticeItem(ScheduleTableItem, discriminator="notice"):
+    """pk APP#<app>, sk NOTICE#<interview>#<kind>#<recipient>: one e-mail to one person
+    about one interview (an invitation, an update or cancellation, a reminder, a
+    scorecard chaser), sent once. gsi1 DUE#<yyyy-mm-dd> / <due_at>#<sk> until settled."""
+
+    interview_id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # invite | reminder_24h | reminder_1h | chaser
+    recipient = UnicodeAttribute()  # a staff user id, or "candidate"
+    method = UnicodeAttribute(null=True)  # invite: REQUEST | CANCEL
+    sequence = NumberAttribute()  # the interview's sequence it was written for
+    due_at = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | sending | sent | skipped | unknown
+    reason = UnicodeAttribute(null=True)
+    claimed_at = UnicodeAttribute(null=True)
+    settled_at = UnicodeAttribute(null=True)
+
+
+class ReminderLedgerItem(ScheduleTableItem, discriminator="reminder"):
+    """pk TASK#<id> / sk OVERDUE#<due_at>, or pk APP#<app> / sk STALE#<last activity>:
+    a reminder about work kept elsewhere (a task, an application), sent once."""
+
+    kind = UnicodeAttribute()  # task_overdue | stale
+    recipient = UnicodeAttribute()
+    status = UnicodeAttribute()  # sending | sent | skipped | unknown
+    reason = UnicodeAttribute(null=True)
+    claimed_at = UnicodeAttribute()
+    settled_at = UnicodeAttribute(null=True)
+
+
+class SweepItem(ScheduleTableItem, discriminator="sweep"):
+    """pk SWEEP, sk CURSOR: how far the reminders sweep has looked for overdue tasks and
+    stale applications (each later sweep reads only what fell due since)."""
+
+    swept_until = UnicodeAttribute()
+
+
+class StaffItem(ScheduleTableItem, discriminator="staff"):
+    """pk USER#<id>, sk PROFILE: where and when to reach a member of staff."""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
 _BASES: dict[str, type[Model]] = {
     "jobs": JobsTableItem,
     "candidates": CandidatesTableItem,
@@ -639,6 +736,7 @@ _BASES: dict[str, type[Model]] = {
     "tasks": TaskItem,
     "search": SearchTableItem,
     "outreach": OutreachTableItem,
+    "schedule": ScheduleTableItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
@@ -673,6 +771,7 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         SurveyedItem,
         AnswerItem,
     ),
+    "schedule": (InterviewItem, NoticeItem, ReminderLedgerItem, StaffItem, SweepItem),
 }
 
 

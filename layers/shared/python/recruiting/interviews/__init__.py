@@ -1,0 +1,1 @@
+"""Interviews: scheduling with calendar invitations, and the reminders about them."""

@@ -1,0 +1,1 @@
+"""Reminders: interview notices, scorecard chasers, overdue tasks, stale candidates."""
