@@ -414,3 +414,58 @@ def test_outreach_emails_land_in_the_local_outbox(running):
         return [e for e in view["enrolments"] if e.get("stop_reason") == "replied"]
 
     assert _until(stopped), "the reply did not stop the sequence"
+
+
+def test_interview_invitations_with_calendar_files_land_in_the_outbox(running):
+    interviewer = {"Authorization": f"Bearer {_token(running, 'interviewer')}"}
+    recruiter = {"Authorization": f"Bearer {_token(running, 'recruiter')}"}
+    json_type = {"Content-Type": "application/json"}
+    # Given an interviewer who set where reminders reach them, and an applicant
+    status, _ = http(
+        "PUT",
+        f"{running.base}/ats/users/local-interviewer/profile",
+        json.dumps(
+            {"email": "ivy@acme.example", "name": "Ivy", "time_zone": "Europe/Berlin"}
+        ).encode(),
+        {**interviewer, **json_type},
+    )
+    assert status == 200
+    _, page = http("GET", running.base + "/jobs?employment_type=internship")
+    _, receipt = http(
+        "POST",
+        f"{running.base}/jobs/{page['jobs'][0]['id']}/applications",
+        json.dumps(
+            {"first_name": "Mary", "last_name": "Jackson", "email": "mary@example.com"}
+        ).encode(),
+        json_type,
+    )
+    # When a recruiter schedules an interview
+    path = (
+        f"{running.base}/ats/candidates/{receipt['candidate_id']}"
+        f"/applications/{receipt['application_id']}/interviews"
+    )
+    status, interview = http(
+        "POST",
+        path,
+        json.dumps(
+            {
+                "start": "2031-06-02T10:00:00",
+                "end": "2031-06-02T11:00:00",
+                "time_zone": "Europe/Berlin",
+                "location": "Room 4",
+                "interviewers": ["local-interviewer"],
+            }
+        ).encode(),
+        {**recruiter, **json_type},
+    )
+    assert status == 201, interview
+    # Then within seconds the interviewer's invitation, with its calendar file, is there
+    outbox = Path(OUTBOX)
+
+    def invitation() -> list[Path]:
+        return [p for p in outbox.glob("*.eml") if "To: ivy@acme.example" in p.read_text()]
+
+    found = _until(invitation)
+    assert found, "no invitation in the outbox"
+    message = found[0].read_text()
+    assert "text/calendar" in message and "invite.ics" in message

@@ -365,3 +365,34 @@ def test_bad_interviews_are_refused_by_field_and_change_nothing(api, ats, world,
     # And nothing was written, and hiring managers may not schedule
     assert [i for i in store.items("schedule") if i.get("type") == "interview"] == []
     assert ats.as_role("hiring_manager").post_json(path, base).status == 403
+
+
+def test_a_throttled_reminder_fails_alone_and_is_sent_once_later(api, ats, world, aws):
+    import boto3
+
+    candidate_id, application_id = _applicant(api)
+    _schedule(ats, _interviews(candidate_id, application_id))
+    world.deliver()
+    # Given SES throttles the first reminder
+    real = world.sender.mailer
+    attempts: list[str] = []
+
+    class Throttling:
+        def send(self, raw, *, recipient, sender):
+            attempts.append(recipient)
+            if len(attempts) == 1:
+                raise mail.Throttled("slow down")
+            return real.send(raw, recipient=recipient, sender=sender)
+
+    world.sender.mailer = Throttling()
+    boto3.client("sqs").set_queue_attributes(
+        QueueUrl=aws[wiring.REMINDERS_QUEUE.env], Attributes={"VisibilityTimeout": "0"}
+    )
+    # When the 24-hour reminders fall due
+    world.clock.value = START - timedelta(hours=24)
+    failed = world.tick()
+    # Then only the throttled one failed, and its retry sends it, once
+    assert len(failed) == 1
+    assert world.deliver() == []
+    assert sorted(str(m["To"]) for m in world.sent(3)) == ["ivy@acme.example", "liam@acme.example"]
+    assert len(attempts) == 3
