@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cold_start, intake, outreach, parser, recruiter, search
+from benchmarks import cold_start, intake, outreach, parser, recruiter, reminders, search
 
 
 def main() -> int:
@@ -15,6 +15,7 @@ def main() -> int:
         *search.run(),
         *parser.run(),
         *outreach.run(),
+        *reminders.run(),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"\n{'figure'.ljust(width)}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")

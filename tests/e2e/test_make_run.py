@@ -468,4 +468,5 @@ def test_interview_invitations_with_calendar_files_land_in_the_outbox(running):
     found = _until(invitation)
     assert found, "no invitation in the outbox"
     message = found[0].read_text()
-    assert "text/calendar" in message and "invite.ics" in message
+    assert "text/calendar" in message
+    assert "invite.ics" in message

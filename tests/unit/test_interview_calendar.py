@@ -67,7 +67,7 @@ def test_a_cancellation_keeps_the_uid_and_raises_the_sequence():
 
 def test_an_injected_line_break_stays_inside_its_property():
     raw = ics.build(_invitation(summary="Hi\r\nATTENDEE:mailto:eve@evil.example"))
-    calendar, event = _event(raw)
+    _calendar, event = _event(raw)
     assert [str(a) for a in [event["ATTENDEE"]]] == ["mailto:ivy@acme.example"]
     assert b"\r\nATTENDEE:mailto:eve" not in raw
 
