@@ -11,7 +11,7 @@ from pynamodb.exceptions import TransactWriteError
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import Conflict, FieldError, NotFound, ValidationFailed
-from recruiting.models.jobs import Job, JobFields, JobStatus, NewJob
+from recruiting.models.jobs import Job, JobFields, JobStatus, NewJob, Opening
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.jobs import JobRepository
 
@@ -98,6 +98,15 @@ class JobService:
             changes["opened_at"] = now
         if changes.get("status") == job.status:
             return job  # opening an open job changes nothing
+        if changes.get("status") is JobStatus.OPEN:
+            changes["openings"] = (*job.openings, Opening(opened_at=now))
+        elif changes.get("status") is JobStatus.CLOSED and job.openings:
+            last = job.openings[-1]
+            if last.closed_at is None:
+                changes["openings"] = (
+                    *job.openings[:-1],
+                    Opening(opened_at=last.opened_at, closed_at=now),
+                )
         try:
             updated = Job.model_validate({**job.model_dump(), **changes, "updated_at": now})
         except ValidationError as exc:

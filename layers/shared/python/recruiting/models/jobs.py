@@ -124,6 +124,15 @@ DEFAULT_PIPELINE: tuple[Stage, ...] = (
 )
 
 
+class Opening(BaseModel):
+    """One stretch of a job being open (a job closed and reopened has several)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+
 class Job(BaseModel):
     """A job and everything a careers site needs to show and apply to it."""
 
@@ -148,6 +157,9 @@ class Job(BaseModel):
     created_at: datetime
     updated_at: datetime
     opened_at: datetime | None = None
+    # Every time the job was opened and closed, oldest first (time to fill counts from
+    # the opening a hire filled, not the first).
+    openings: tuple[Opening, ...] = ()
 
     @model_validator(mode="after")
     def _pipeline_is_usable(self) -> Job:

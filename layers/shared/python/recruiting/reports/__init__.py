@@ -1,0 +1,1 @@
+"""Recruiting analytics: metrics over the stage history, as CSV and PDF."""

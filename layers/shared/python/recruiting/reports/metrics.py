@@ -1,0 +1,332 @@
+"""Recruiting metrics over the stage history, streamed in time order.
+
+The definitions (docs/reports.md says the same for people):
+
+- **Window.** ``from`` and ``to`` are dates in the report's time zone, both included: an
+  event counts when its local date falls in them.
+- **Funnel.** The cohort is the applications received in the window. A stage is reached
+  by an application that entered it or any later stage of its job's pipeline (skipping
+  counts as passing through), up to the time of the report; moving back does not count
+  twice. Pass-through from a stage is the share of those reaching it that reached the
+  next. Rejected and withdrawn applications count for the stages they reached. A
+  re-application (the same person, the same job, after the duplicate window) is a new
+  application. Time in stage is the median of the cohort's completed stays in it.
+- **Time to hire**: application received to hire (offer accepted), for hires in the
+  window, in days. **Time to fill**: the job's opening that the hire filled (the last
+  opening before the hire; a closed and reopened job counts from its reopening) to
+  the hire. **Time to start**: the hire's local date to the start date.
+- **Source of hire**: hires in the window by the application's source.
+- **Offer acceptance rate**: offers decided in the window: accepted (hires) over
+  accepted plus declined (rejected or withdrawn while in the offer stage, the stage
+  before the last).
+- **Rejection reasons**: rejections in the window by reason code.
+- **Recruiter activity**: stage moves, rejections, withdrawals recorded and hires in
+  the window, by the member of staff who made them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from recruiting.models.jobs import Job
+
+KINDS = (
+    "funnel",
+    "time_to_hire",
+    "time_to_fill",
+    "time_to_start",
+    "source_of_hire",
+    "offer_acceptance",
+    "rejection_reasons",
+    "recruiter_activity",
+)
+DIMENSIONS = ("recruiter", "hiring_manager", "location", "department", "job_function", "job")
+SYSTEM_ACTORS = ("candidate", "system", "automation")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stage change (``kind`` applied | move | reject | withdraw | hire)."""
+
+    application_id: str
+    candidate_id: str
+    job_id: int
+    kind: str
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Hired:
+    """What a hire needs from its application."""
+
+    applied_at: datetime
+    source: str | None
+    start_date: date | None
+
+
+@dataclass
+class Report:
+    kind: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    headline: list[tuple[str, str]] = field(default_factory=list)
+    chart: list[tuple[str, float]] = field(default_factory=list)  # label, value
+
+
+def dimension(job: Job, name: str) -> str:
+    value = {
+        "recruiter": job.recruiter_id,
+        "hiring_manager": job.hiring_manager_id,
+        "location": job.location,
+        "department": job.department,
+        "job_function": job.job_function,
+        "job": f"{job.title} ({job.id})",
+    }[name]
+    return value or "(none)"
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 86_400
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f}" if values else ""
+
+
+def _mean(values: list[float]) -> str:
+    return f"{statistics.fmean(values):.1f}" if values else ""
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else ""
+
+
+class Metrics:
+    """Feed changes in time order, then ask for a report."""
+
+    def __init__(
+        self,
+        jobs: dict[int, Job],
+        start: date,
+        end: date,
+        zone: str,
+        group_by: str | None,
+        hired: Callable[[list[Change]], dict[str, Hired]],
+    ) -> None:
+        self.jobs = jobs
+        self.start, self.end = start, end
+        self.zone = ZoneInfo(zone)
+        self.group_by = group_by
+        self.hired = hired
+        # cohort: application -> (group, job, furthest stage index, entered current at)
+        self.cohort: dict[str, list[Any]] = {}
+        self.stays: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.hires: list[Change] = []
+        self.declined: Counter[str] = Counter()
+        self.reasons: Counter[tuple[str, str]] = Counter()
+        self.activity: Counter[tuple[str, str, str]] = Counter()
+
+    def _in_window(self, at: datetime) -> bool:
+        return self.start <= at.astimezone(self.zone).date() <= self.end
+
+    def _group(self, job: Job) -> str:
+        return dimension(job, self.group_by) if self.group_by else "all"
+
+    def add(self, change: Change) -> None:
+        job = self.jobs.get(change.job_id)
+        if job is None:
+            return  # a job outside the filters
+        group = self._group(job)
+        stages = [s.id for s in job.pipeline]
+        inside = self._in_window(change.at)
+        if change.kind == "applied" and inside:
+            self.cohort[change.application_id] = [group, job, 0, change.at, change.to_stage]
+        state = self.cohort.get(change.application_id)
+        if state is not None and change.kind != "applied":
+            self.stays[(group, str(state[4]))].append(_days(state[3], change.at))
+            if change.to_stage in stages:
+                state[2] = max(state[2], stages.index(change.to_stage))
+            state[3], state[4] = change.at, change.to_stage
+        if not inside or change.kind == "applied":
+            return
+        if change.kind == "hire":
+            self.hires.append(change)
+        offer = stages[-2] if len(stages) >= 2 else None
+        if change.kind in ("reject", "withdraw") and change.from_stage == offer:
+            self.declined[group] += 1
+        if change.kind == "reject":
+            self.reasons[(group, change.reason or "(none)")] += 1
+        if change.actor not in SYSTEM_ACTORS:
+            self.activity[(group, change.actor, change.kind)] += 1
+
+    def feed(self, changes: Iterable[Change]) -> Metrics:
+        for change in changes:
+            self.add(change)
+        return self
+
+    # --- reports ------------------------------------------------------------------------
+
+    def report(self, kind: str) -> Report:
+        return {
+            "funnel": self.funnel,
+            "time_to_hire": lambda: self._durations("time_to_hire"),
+            "time_to_fill": lambda: self._durations("time_to_fill"),
+            "time_to_start": lambda: self._durations("time_to_start"),
+            "source_of_hire": self.source_of_hire,
+            "offer_acceptance": self.offer_acceptance,
+            "rejection_reasons": self.rejection_reasons,
+            "recruiter_activity": self.recruiter_activity,
+        }[kind]()
+
+    def funnel(self) -> Report:
+        reached: Counter[tuple[str, str]] = Counter()
+        order: dict[str, int] = {}
+        groups: set[str] = set()
+        for group, job, furthest, _, _ in self.cohort.values():
+            groups.add(group)
+            for index, stage in enumerate(job.pipeline):
+                order.setdefault(stage.id, index)
+                if index <= furthest:
+                    reached[(group, stage.id)] += 1
+        stages = sorted(order, key=lambda s: (order[s], s))
+        rows = []
+        for group in sorted(groups):
+            for i, stage in enumerate(stages):
+                count = reached[(group, stage)]
+                following = reached[(group, stages[i + 1])] if i + 1 < len(stages) else None
+                rows.append(
+                    [
+                        group,
+                        stage,
+                        count,
+                        _rate(following, count) if following is not None else "",
+                        _median(self.stays.get((group, stage), [])),
+                    ]
+                )
+        total = len(self.cohort)
+        return Report(
+            "funnel",
+            "Pipeline funnel",
+            ["group", "stage", "reached", "pass-through", "median days in stage"],
+            rows,
+            headline=[("applications received", str(total))],
+            chart=[(s, float(sum(reached[(g, s)] for g in groups))) for s in stages],
+        )
+
+    def _hire_facts(self) -> list[tuple[str, Change, Hired | None]]:
+        facts = self.hired(self.hires)
+        return [
+            (self._group(self.jobs[h.job_id]), h, facts.get(h.application_id)) for h in self.hires
+        ]
+
+    def _durations(self, kind: str) -> Report:
+        values: dict[str, list[float]] = defaultdict(list)
+        for group, hire, fact in self._hire_facts():
+            if kind == "time_to_hire" and fact is not None:
+                values[group].append(_days(fact.applied_at, hire.at))
+            elif kind == "time_to_fill":
+                opened = self._opening(self.jobs[hire.job_id], hire.at)
+                if opened is not None:
+                    values[group].append(_days(opened, hire.at))
+            elif kind == "time_to_start" and fact is not None and fact.start_date:
+                hired_on = hire.at.astimezone(self.zone).date()
+                values[group].append(float((fact.start_date - hired_on).days))
+        titles = {
+            "time_to_hire": "Time to hire (application to offer accepted)",
+            "time_to_fill": "Time to fill (job opened to offer accepted)",
+            "time_to_start": "Time to start (offer accepted to start date)",
+        }
+        rows = [[g, len(v), _median(v), _mean(v)] for g, v in sorted(values.items())]
+        everything = [d for v in values.values() for d in v]
+        return Report(
+            kind,
+            titles[kind],
+            ["group", "hires", "median days", "mean days"],
+            rows,
+            headline=[("hires", str(len(everything))), ("median days", _median(everything))],
+            chart=[(g, statistics.median(v)) for g, v in sorted(values.items()) if v],
+        )
+
+    @staticmethod
+    def _opening(job: Job, at: datetime) -> datetime | None:
+        before = [o.opened_at for o in job.openings if o.opened_at <= at]
+        if before:
+            return max(before)
+        return job.opened_at if job.opened_at and job.opened_at <= at else None
+
+    def source_of_hire(self) -> Report:
+        counts: Counter[tuple[str, str]] = Counter()
+        for group, _, fact in self._hire_facts():
+            counts[(group, (fact.source if fact else None) or "(unknown)")] += 1
+        total = sum(counts.values())
+        rows = [[g, s, n, _rate(n, total)] for (g, s), n in sorted(counts.items())]
+        return Report(
+            "source_of_hire",
+            "Source of hire",
+            ["group", "source", "hires", "share"],
+            rows,
+            headline=[("hires", str(total))],
+            chart=[
+                (f"{s}" if g == "all" else f"{g}: {s}", float(n)) for (g, s), n in counts.items()
+            ],
+        )
+
+    def offer_acceptance(self) -> Report:
+        accepted: Counter[str] = Counter(g for g, _, _ in self._hire_facts())
+        groups = sorted(set(accepted) | set(self.declined))
+        rows = [
+            [g, accepted[g], self.declined[g], _rate(accepted[g], accepted[g] + self.declined[g])]
+            for g in groups
+        ]
+        a, d = sum(accepted.values()), sum(self.declined.values())
+        return Report(
+            "offer_acceptance",
+            "Offer acceptance rate",
+            ["group", "accepted", "declined", "acceptance rate"],
+            rows,
+            headline=[("offers decided", str(a + d)), ("acceptance rate", _rate(a, a + d))],
+            chart=[("accepted", float(a)), ("declined", float(d))],
+        )
+
+    def rejection_reasons(self) -> Report:
+        total = sum(self.reasons.values())
+        rows = [[g, r, n, _rate(n, total)] for (g, r), n in sorted(self.reasons.items())]
+        by_reason: Counter[str] = Counter()
+        for (_, reason), n in self.reasons.items():
+            by_reason[reason] += n
+        return Report(
+            "rejection_reasons",
+            "Rejection reasons",
+            ["group", "reason", "rejections", "share"],
+            rows,
+            headline=[("rejections", str(total))],
+            chart=[(r, float(n)) for r, n in by_reason.most_common()],
+        )
+
+    def recruiter_activity(self) -> Report:
+        people: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for (group, actor, kind), n in self.activity.items():
+            people[(group, actor)][kind] += n
+        rows: list[list[Any]] = [
+            [g, a, c["move"], c["reject"], c["withdraw"], c["hire"], sum(c.values())]
+            for (g, a), c in sorted(people.items())
+        ]
+        return Report(
+            "recruiter_activity",
+            "Recruiter activity",
+            ["group", "member of staff", "moves", "rejections", "withdrawals", "hires", "total"],
+            rows,
+            headline=[("actions", str(sum(self.activity.values())))],
+            chart=[(str(r[1]) if r[0] == "all" else f"{r[0]}: {r[1]}", float(r[-1])) for r in rows],
+        )

@@ -1,0 +1,176 @@
+"""Every metric against a history computed by hand: withdrawn candidates, a
+re-application, a reopened job, a move back, and an application received at 00:30 in
+Berlin (23:30 UTC the day before) at the window's edge."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from recruiting.models.jobs import Job, JobStatus, Opening
+from recruiting.reports.metrics import Change, Hired, Metrics
+
+
+def _t(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _job(job_id: int, title: str, department: str, recruiter: str, openings: list) -> Job:
+    return Job(
+        id=job_id,
+        title=title,
+        status=JobStatus.OPEN,
+        department=department,
+        recruiter_id=recruiter,
+        location="Berlin" if job_id == 1 else "New York",
+        created_at=_t("2025-12-01T00:00:00"),
+        updated_at=_t("2026-02-01T00:00:00"),
+        opened_at=openings[0].opened_at,
+        openings=tuple(openings),
+    )
+
+
+JOBS = {
+    # Backend: opened in January, closed, reopened on 1 February
+    1: _job(
+        1,
+        "Backend",
+        "Engineering",
+        "rita",
+        [
+            Opening(opened_at=_t("2026-01-01T09:00:00"), closed_at=_t("2026-01-20T09:00:00")),
+            Opening(opened_at=_t("2026-02-01T09:00:00")),
+        ],
+    ),
+    2: _job(2, "Sales", "Sales", "sam", [Opening(opened_at=_t("2026-01-10T00:00:00"))]),
+}
+
+HISTORY = [
+    # (application, candidate, job, kind, from, to, at, actor, reason)
+    ("a7", "c7", 1, "applied", None, "applied", "2026-01-15T10:00:00", "candidate", None),
+    ("a5", "c5", 2, "applied", None, "applied", "2026-01-31T22:30:00", "candidate", None),
+    ("a4", "c4", 2, "applied", None, "applied", "2026-01-31T23:30:00", "candidate", None),
+    ("a1", "c1", 1, "applied", None, "applied", "2026-02-02T10:00:00", "candidate", None),
+    ("a2", "c2", 1, "applied", None, "applied", "2026-02-03T10:00:00", "candidate", None),
+    ("a1", "c1", 1, "move", "applied", "screen", "2026-02-04T10:00:00", "rita", None),
+    ("a2", "c2", 1, "move", "applied", "screen", "2026-02-05T10:00:00", "rita", None),
+    ("a3", "c3", 1, "applied", None, "applied", "2026-02-05T10:00:00", "candidate", None),
+    ("a4", "c4", 2, "move", "applied", "screen", "2026-02-03T23:30:00", "sam", None),
+    ("a2", "c2", 1, "reject", "screen", "screen", "2026-02-06T10:00:00", "rita", "skills"),
+    ("a3", "c3", 1, "move", "applied", "interview", "2026-02-07T10:00:00", "rita", None),
+    ("a1", "c1", 1, "move", "screen", "interview", "2026-02-09T10:00:00", "rita", None),
+    ("a3", "c3", 1, "withdraw", "interview", "interview", "2026-02-10T10:00:00", "rita", None),
+    ("a4", "c4", 2, "move", "screen", "offer", "2026-02-10T23:30:00", "sam", None),
+    ("a4", "c4", 2, "withdraw", "offer", "offer", "2026-02-12T23:30:00", "sam", None),
+    ("a1", "c1", 1, "move", "interview", "offer", "2026-02-14T10:00:00", "rita", None),
+    ("a1", "c1", 1, "hire", "offer", "hired", "2026-02-16T10:00:00", "rita", None),
+    # Grace (c2) applies again to Backend, is moved to screen, back, and forward again
+    ("a6", "c2", 1, "applied", None, "applied", "2026-02-20T09:00:00", "candidate", None),
+    ("a5", "c5", 2, "hire", "applied", "hired", "2026-02-20T12:00:00", "sam", None),
+    ("a6", "c2", 1, "move", "applied", "screen", "2026-02-22T09:00:00", "rita", None),
+    ("a6", "c2", 1, "move", "screen", "applied", "2026-02-23T09:00:00", "rita", None),
+    ("a6", "c2", 1, "move", "applied", "screen", "2026-02-24T09:00:00", "rita", None),
+    ("a7", "c7", 1, "hire", "offer", "hired", "2026-02-25T10:00:00", "rita", None),
+    # after the window
+    (
+        "a6",
+        "c2",
+        1,
+        "reject",
+        "screen",
+        "screen",
+        "2026-03-05T09:00:00",
+        "rita",
+        "experience_level",
+    ),
+]
+FACTS = {
+    "a1": Hired(_t("2026-02-02T10:00:00"), "linkedin", date(2026, 3, 2)),
+    "a5": Hired(_t("2026-01-31T22:30:00"), "referral", date(2026, 3, 1)),
+    "a7": Hired(_t("2026-01-15T10:00:00"), None, date(2026, 3, 16)),
+}
+
+
+def _changes():
+    rows = [
+        Change(a, c, j, k, f, t, _t(at), actor, r) for a, c, j, k, f, t, at, actor, r in HISTORY
+    ]
+    return sorted(rows, key=lambda c: c.at)
+
+
+def _metrics(group_by=None, jobs=JOBS):
+    return Metrics(
+        jobs,
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+        "Europe/Berlin",
+        group_by,
+        lambda hires: {h.application_id: FACTS[h.application_id] for h in hires},
+    ).feed(_changes())
+
+
+def test_funnel_reaches_pass_through_and_time_in_stage():
+    report = _metrics().report("funnel")
+    # a1 a2 a3 a4 a6 are the cohort: a4 came at 00:30 Berlin on 1 February; a5 at 23:30
+    # on 31 January is not in it; a6 (a re-application) is
+    assert report.headline == [("applications received", "5")]
+    assert [row[1:] for row in report.rows] == [
+        ["applied", 5, "100.0%", "2.0"],  # stays 2, 2, 2, 3, 2 and 1 (a6 moved back)
+        # a3 skipped screen; stays 5, 1, 7, 1 and 9 (a6, followed past the window
+        # to its rejection on 5 March: a cohort is followed to the report's time)
+        ["screen", 5, "60.0%", "5.0"],
+        ["interview", 3, "66.7%", "4.0"],  # a1 a3 (withdrew) a4 (skipped it); 5, 3
+        ["offer", 2, "50.0%", "2.0"],  # a1, a4 (declined)
+        ["hired", 1, "", ""],
+    ]
+
+
+def test_time_to_hire_fill_and_start():
+    metrics = _metrics()
+    # hires in the window: a1 (14 days), a5 (19 d 13.5 h), a7 (41 days)
+    assert metrics.report("time_to_hire").rows == [["all", 3, "19.6", "24.9"]]
+    # from the opening each hire filled: Backend reopened on 1 Feb at 09:00 UTC
+    # a1 15 d 1 h, a7 24 d 1 h; Sales from 10 January: 41.5 days
+    assert metrics.report("time_to_fill").rows == [["all", 3, "24.0", "26.9"]]
+    # hired on (Berlin dates) 16, 20 and 25 February; starting 2, 1 and 16 March
+    assert metrics.report("time_to_start").rows == [["all", 3, "14.0", "14.0"]]
+
+
+def test_source_offers_rejections_and_activity():
+    metrics = _metrics()
+    assert metrics.report("source_of_hire").rows == [
+        ["all", "(unknown)", 1, "33.3%"],
+        ["all", "linkedin", 1, "33.3%"],
+        ["all", "referral", 1, "33.3%"],
+    ]
+    # three hires accepted; a4 withdrew while in the offer stage
+    assert metrics.report("offer_acceptance").rows == [["all", 3, 1, "75.0%"]]
+    # a6's rejection on 5 March is after the window
+    assert metrics.report("rejection_reasons").rows == [["all", "skills", 1, "100.0%"]]
+    assert metrics.report("recruiter_activity").rows == [
+        ["all", "rita", 8, 1, 1, 2, 12],
+        ["all", "sam", 2, 0, 1, 1, 4],
+    ]
+
+
+def test_grouped_by_department_and_filtered_to_one_job():
+    by_department = _metrics("department")
+    assert by_department.report("time_to_hire").rows == [
+        ["Engineering", 2, "27.5", "27.5"],
+        ["Sales", 1, "19.6", "19.6"],
+    ]
+    funnel = {(r[0], r[1]): r[2] for r in by_department.report("funnel").rows}
+    assert (funnel[("Engineering", "applied")], funnel[("Sales", "applied")]) == (4, 1)
+    only_backend = _metrics(jobs={1: JOBS[1]})
+    assert only_backend.report("offer_acceptance").rows == [["all", 2, 0, "100.0%"]]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_the_window_edge_follows_the_report_time_zone(zone):
+    metrics = Metrics(JOBS, date(2026, 2, 1), date(2026, 2, 28), zone, None, lambda hires: {}).feed(
+        _changes()
+    )
+    # at 23:30 UTC on 31 January it is already 1 February in Berlin
+    expected = "5" if zone == "Europe/Berlin" else "4"
+    assert metrics.report("funnel").headline == [("applications received", expected)]
