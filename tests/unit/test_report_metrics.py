@@ -174,3 +174,63 @@ def test_the_window_edge_follows_the_report_time_zone(zone):
     # at 23:30 UTC on 31 January it is already 1 February in Berlin
     expected = "5" if zone == "Europe/Berlin" else "4"
     assert metrics.report("funnel").headline == [("applications received", expected)]
+
+
+def test_csv_is_rfc4180_with_an_optional_bom_and_neutralises_formulas():
+    import csv
+    import io
+
+    from recruiting.reports.exports import to_csv
+    from recruiting.reports.metrics import Report
+
+    report = Report(
+        "source_of_hire",
+        "Source of hire",
+        ["group", "source", "hires", "share"],
+        [
+            ["all", '=HYPERLINK("http://evil.example","x")', 1, "50.0%"],
+            ["all", "+1 555", 1, "-5.0"],
+            ["all", "@SUM(A1)", 2, "x"],
+            ["all", "\tTab", 3, "y"],
+            ["all", 'He said "hi", then\r\nleft', -2, "-"],
+        ],
+    )
+    raw = to_csv(report, [("from", "2026-02-01")], bom=True)
+    # UTF-8 with a BOM (Excel then reads the encoding right), CRLF line ends
+    assert raw.startswith(b"\xef\xbb\xbfSource of hire\r\n")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    assert rows[1] == ["from", "2026-02-01"]
+    assert rows[2] == ["group", "source", "hires", "share"]
+    # every formula lead is neutralised; numbers (and a negative one) are left alone
+    assert [r[1] for r in rows[3:]] == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+1 555",
+        "'@SUM(A1)",
+        "'\tTab",
+        'He said "hi", then\r\nleft',
+    ]
+    assert rows[4][3] == "-5.0"
+    assert rows[7][2] == "-2"
+    assert rows[7][3] == "'-"
+    assert not to_csv(report).startswith(b"\xef\xbb\xbf")
+
+
+def test_the_pdf_is_a_short_readable_report():
+    from recruiting.reports.exports import to_pdf
+
+    report = _metrics("department").report("time_to_hire")
+    pdf = to_pdf(report, [("window", "2026-02-01 to 2026-02-28 (Europe/Berlin)")], "Acme")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    assert len(document) == 1
+    text = document[0].get_textpage().get_text_range()
+    for expected in (
+        "Time to hire (application to offer accepted)",
+        "window: 2026-02-01 to 2026-02-28 (Europe/Berlin)",
+        "hires: 3",
+        "Engineering",
+        "27.5",
+        "median days",
+    ):
+        assert expected in text, expected

@@ -1,0 +1,99 @@
+"""Reading a report's rows from DynamoDB: streamed through indexes, never scanned.
+
+Stage changes come month by month from the candidates table's ``by_period`` index
+(``STAGE#<yyyy-mm>``), in time order, from the month the window starts (less a day for
+the time zone) to now; only jobs that pass the filters are kept. Hires are completed
+with their application (received, source, start date) by BatchGet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from recruiting.models.jobs import Job, JobStatus
+from recruiting.reports.metrics import Change, Hired
+from recruiting.reports.models import Filters
+from recruiting.storage.items import ApplicationItem, CandidatesTableItem, StageChangeItem
+from recruiting.storage.jobs import JobRepository
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def matching_jobs(jobs: JobRepository, filters: Filters) -> dict[int, Job]:
+    """Every job (draft, open, closed) that passes the filters."""
+    found: dict[int, Job] = {}
+    for status in JobStatus:
+        cursor: str | None = None
+        while True:
+            page, cursor = jobs.list_by_status(status.value, 100, cursor)
+            for job in page:
+                if _passes(job, filters):
+                    found[job.id] = job
+            if cursor is None:
+                break
+    return found
+
+
+def _passes(job: Job, filters: Filters) -> bool:
+    checks = (
+        (filters.recruiter_id, job.recruiter_id),
+        (filters.hiring_manager_id, job.hiring_manager_id),
+        (filters.location, job.location),
+        (filters.department, job.department),
+        (filters.job_function, job.job_function),
+    )
+    if filters.job_id is not None and job.id != filters.job_id:
+        return False
+    return all(
+        wanted is None or (have or "").casefold() == wanted.casefold() for wanted, have in checks
+    )
+
+
+def changes(start: date, until: datetime, jobs: dict[int, Job]) -> Iterator[Change]:
+    """Stage changes of these jobs from the day before ``start`` (UTC) to ``until``."""
+    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    for month in _months(since.date(), until.date()):
+        query = CandidatesTableItem.by_period.query(
+            f"STAGE#{month}", CandidatesTableItem.gsi2sk >= since.strftime("%Y-%m-%dT%H")
+        )
+        for item in query:
+            if not isinstance(item, StageChangeItem) or int(item.job_id) not in jobs:
+                continue
+            yield Change(
+                application_id=str(item.application_id),
+                candidate_id=str(item.pk).removeprefix("CAND#"),
+                job_id=int(item.job_id),
+                kind=str(item.kind or "move"),
+                from_stage=item.from_stage,
+                to_stage=str(item.to_stage),
+                at=_parse(str(item.at)),
+                actor=str(item.actor),
+                reason=item.reason,
+            )
+
+
+def hired(hires: list[Change]) -> dict[str, Hired]:
+    """Received time, source and start date of each hire's application."""
+    keys = [(f"CAND#{h.candidate_id}", f"APP#{h.application_id}") for h in hires]
+    facts: dict[str, Hired] = {}
+    for start in range(0, len(keys), 100):
+        for item in ApplicationItem.batch_get(keys[start : start + 100]):
+            outcome = item.outcome.as_dict() if item.outcome else {}
+            start_date = outcome.get("start_date")
+            facts[str(item.application_id)] = Hired(
+                applied_at=_parse(str(item.applied_at)),
+                source=item.source,
+                start_date=date.fromisoformat(start_date) if start_date else None,
+            )
+    return facts
