@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:  # outreach loads at first use: its models cost cold start
     from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
+    from recruiting.reports.service import ReportService
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Dependencies:
     imports: ImportService
     sequences: SequenceService
     interviews: InterviewService
+    reports: ReportService
     surveys: Surveys
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
@@ -54,8 +58,10 @@ def build(settings: Settings) -> Dependencies:
     from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
+    from recruiting.reports.service import ReportService
     from recruiting.secrets import link_signing_key
     from recruiting.storage.outreach import OutreachRepository
+    from recruiting.storage.reports import ReportRepository
     from recruiting.storage.schedule import ScheduleRepository
 
     bind_tables(settings.table_names, region=settings.region)
@@ -91,6 +97,12 @@ def build(settings: Settings) -> Dependencies:
             ),
         ),
         interviews=InterviewService(schedule, applications, events, JobRepository()),
+        reports=ReportService(
+            ReportRepository(),
+            ResumeStore(settings.reports_bucket),
+            _report_queue(settings.report_requests_queue),
+            lambda user: profile.email if (profile := schedule.staff(user)) else None,
+        ),
         surveys=Surveys(
             OutreachRepository(),
             applications,
@@ -102,6 +114,17 @@ def build(settings: Settings) -> Dependencies:
         search=search,
         idempotency=IdempotentCalls(settings.idempotency_table, settings.idempotency_ttl_seconds),
     )
+
+
+def _report_queue(url: str) -> Callable[[str], None]:
+    def enqueue(run_id: str) -> None:
+        import boto3
+
+        boto3.client("sqs").send_message(
+            QueueUrl=url, MessageBody=json.dumps({"type": "report.run", "run_id": run_id})
+        )
+
+    return enqueue
 
 
 def get() -> Dependencies:

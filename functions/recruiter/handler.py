@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recruiter import dependencies
 from recruiter.observability import logger, metrics
-from recruiter.routers import candidates, interviews, jobs, outreach, pools, tasks
+from recruiter.routers import candidates, interviews, jobs, outreach, pools, reports, tasks
 from recruiting.errors import DomainError
 from recruiting.http import error_body, from_request_validation, status_of
 
@@ -27,6 +27,7 @@ app.include_router(tasks.router)
 app.include_router(pools.router)
 app.include_router(outreach.router)
 app.include_router(interviews.router)
+app.include_router(reports.router)
 
 
 @app.exception_handler(DomainError)
@@ -70,6 +71,7 @@ def openapi_document() -> dict[str, Any]:
     )
     from recruiting.models.jobs import JobFields, NewJob
     from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
+    from recruiting.reports.models import ReportRequest, SubscriptionRequest
 
     document: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(title="Recruiting recruiter API", version="0.1.0")
@@ -97,6 +99,8 @@ def openapi_document() -> dict[str, Any]:
         (f"{application}/interviews", "post"): InterviewRequest,
         (f"{application}/interviews/{{interview_id}}", "patch"): RescheduleRequest,
         ("/ats/users/{user_id}/profile", "put"): StaffProfileRequest,
+        ("/ats/reports", "post"): ReportRequest,
+        ("/ats/report-subscriptions", "post"): SubscriptionRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -137,6 +137,20 @@ ROUTES = {
         "allowed": {"admin"},
         "body": {"email": "x@acme.example", "name": "X", "time_zone": "UTC"},
     },
+    # Hiring managers get reports on their own jobs only (tested in test_reports).
+    ("POST", "/ats/reports"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {"report": "funnel", "from": "2026-01-01", "to": "2026-01-31"},
+    },
+    ("GET", "/ats/reports/{run_id}"): {"allowed": {"admin", "recruiter", "hiring_manager"}},
+    ("GET", "/ats/report-subscriptions"): {"allowed": {"admin", "recruiter", "hiring_manager"}},
+    ("POST", "/ats/report-subscriptions"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {"report": "funnel", "cadence": "daily"},
+    },
+    ("DELETE", "/ats/report-subscriptions/{subscription_id}"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"}
+    },
 }
 
 
@@ -227,6 +241,8 @@ def _targets(api, ats, demo):
         "other_candidate": other["candidate_id"],
         "interview_id": "0" * 32,
         "user_id": "someone-else",
+        "run_id": "0" * 32,
+        "subscription_id": "0" * 32,
     }
     return {
         "own": {"job_id": demo.open_job_ids[2], **own, **shared},
@@ -235,7 +251,7 @@ def _targets(api, ats, demo):
 
 
 def _snapshot(store):
-    tables = ("jobs", "candidates", "tasks", "outreach", "schedule")
+    tables = ("jobs", "candidates", "tasks", "outreach", "schedule", "reports")
     return sorted(str(i) for t in tables for i in store.items(t))
 
 

@@ -27,6 +27,9 @@ class Settings(BaseModel):
     search_table: str = ""
     outreach_table: str = ""
     schedule_table: str = ""
+    reports_table: str = ""
+    reports_bucket: str = ""
+    report_requests_queue: str = ""
     # Functions that may not read resumes (the outreach sender) are not given the bucket.
     resume_bucket: str = ""
     event_bus: str = ""
@@ -72,6 +75,7 @@ class Settings(BaseModel):
             wiring.SEARCH.key: self.search_table,
             wiring.OUTREACH_TABLE.key: self.outreach_table,
             wiring.SCHEDULE.key: self.schedule_table,
+            wiring.REPORTS_TABLE.key: self.reports_table,
         }
         return {key: name for key, name in names.items() if name}
 
@@ -87,6 +91,9 @@ class Settings(BaseModel):
             "search_table": env.get(wiring.SEARCH.env, ""),
             "outreach_table": env.get(wiring.OUTREACH_TABLE.env, ""),
             "schedule_table": env.get(wiring.SCHEDULE.env, ""),
+            "reports_table": env.get(wiring.REPORTS_TABLE.env, ""),
+            "reports_bucket": env.get(wiring.REPORTS.env, ""),
+            "report_requests_queue": env.get(wiring.REPORT_REQUESTS_QUEUE.env, ""),
             "outreach_queue": env.get("OUTREACH_QUEUE_URL", ""),
             "reminders_queue": env.get(wiring.REMINDERS_QUEUE.env, ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),

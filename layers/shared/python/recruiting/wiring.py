@@ -225,6 +225,20 @@ SCHEDULE = Table(
     ),
 )
 
+REPORTS_TABLE = Table(
+    key="reports",
+    env="REPORTS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        Index(
+            "by_due", "gsi1pk", "gsi1sk", "report subscriptions by the day their next run is due"
+        ),
+        Index("by_owner", "gsi2pk", "gsi2sk", "a person's report runs and subscriptions"),
+    ),
+    purpose="report runs (on demand and scheduled) and report subscriptions",
+)
+
 TABLES: tuple[Table, ...] = (
     JOBS,
     CANDIDATES,
@@ -233,6 +247,7 @@ TABLES: tuple[Table, ...] = (
     SEARCH,
     OUTREACH_TABLE,
     SCHEDULE,
+    REPORTS_TABLE,
     IDEMPOTENCY,
 )
 
@@ -285,11 +300,21 @@ REMINDERS_QUEUE = Queue(
     ),
 )
 
+REPORT_REQUESTS_QUEUE = Queue(
+    key="report_requests",
+    env="REPORT_REQUESTS_QUEUE_URL",
+    purpose="report runs to build (on demand from the recruiter API, or a due subscription)",
+    # Six times the report function's timeout.
+    visibility_timeout_seconds=900,
+    max_receives=3,
+)
+
 QUEUES: tuple[Queue, ...] = (
     RESUME_UPLOADS_QUEUE,
     SEARCH_UPDATES_QUEUE,
     OUTREACH_QUEUE,
     REMINDERS_QUEUE,
+    REPORT_REQUESTS_QUEUE,
 )
 
 RESUMES = Bucket(
@@ -304,7 +329,14 @@ RESUMES = Bucket(
     expire_prefixes=(("uploads/", 1),),
 )
 
-BUCKETS: tuple[Bucket, ...] = (RESUMES,)
+REPORTS = Bucket(
+    key="reports",
+    env="REPORTS_BUCKET_NAME",
+    purpose="report files (runs/<id>/report.csv and .pdf), deleted after 30 days",
+    expire_prefixes=(("runs/", 30),),
+)
+
+BUCKETS: tuple[Bucket, ...] = (RESUMES, REPORTS)
 
 EVENTS = Bus(
     key="events",
@@ -434,6 +466,11 @@ RECRUITER = Function(
         ),
         Route("GET", "/ats/users/{user_id}/profile", "recruiter"),
         Route("PUT", "/ats/users/{user_id}/profile", "recruiter"),
+        Route("POST", "/ats/reports", "recruiter"),
+        Route("GET", "/ats/reports/{run_id}", "recruiter"),
+        Route("GET", "/ats/report-subscriptions", "recruiter"),
+        Route("POST", "/ats/report-subscriptions", "recruiter"),
+        Route("DELETE", "/ats/report-subscriptions/{subscription_id}", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -443,9 +480,12 @@ RECRUITER = Function(
         ("search", "read"),
         ("outreach", "read_write"),
         ("schedule", "read_write"),
+        ("reports", "read_write"),
         ("idempotency", "read_write"),
     ),
+    sends_to=("report_requests",),
     buckets=(
+        BucketAccess("reports", ("runs/",), "read"),
         BucketAccess("resumes", ("applications/", "imports/"), "read"),
         # presigned uploads of recruiter imports are signed with this role
         BucketAccess("resumes", ("imports/",), "write"),
@@ -530,6 +570,26 @@ REMINDERS = Function(
     service="reminders",
 )
 
+REPORT_EXPORTS = Function(
+    name="report_exports",
+    description=(
+        "Builds recruiting reports as CSV and PDF in S3 (on demand, and subscriptions due "
+        "at their local time) and e-mails subscribers expiring links"
+    ),
+    handler="report_exports.handler.lambda_handler",
+    dependency_layers=("core", "outreach", "reports"),
+    consumes=("report_requests",),
+    sends_to=("report_requests",),
+    schedules=("rate(15 minutes)",),
+    tables=(("reports", "read_write"), ("candidates", "read"), ("jobs", "read")),
+    buckets=(BucketAccess("reports", ("runs/",), "read_write"),),
+    sends_email=True,
+    # 100,000 applications stream through in well under this; the PDF is one page or two.
+    memory_mb=1024,
+    timeout_seconds=150,
+    service="report_exports",
+)
+
 FUNCTIONS: tuple[Function, ...] = (
     INTAKE,
     RECRUITER,
@@ -537,6 +597,7 @@ FUNCTIONS: tuple[Function, ...] = (
     RESUME_PARSER,
     OUTREACH,
     REMINDERS,
+    REPORT_EXPORTS,
 )
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.

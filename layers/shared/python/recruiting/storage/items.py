@@ -729,6 +729,75 @@ class StaffItem(ScheduleTableItem, discriminator="staff"):
     updated_at = UnicodeAttribute()
 
 
+# --- reports table ---------------------------------------------------------------
+
+
+class _ReportsDue(GlobalSecondaryIndex["ReportsTableItem"]):
+    class Meta:
+        index_name = wiring.REPORTS_TABLE.indexes[0].name
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _ReportsOwner(GlobalSecondaryIndex["ReportsTableItem"]):
+    class Meta:
+        index_name = wiring.REPORTS_TABLE.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class ReportsTableItem(Model):
+    class Meta:
+        table_name = "reports"
+        region: str | None = None
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_due = _ReportsDue()
+    by_owner = _ReportsOwner()
+
+
+class ReportRunItem(ReportsTableItem, discriminator="run"):
+    """pk RUN#<id>, sk RUN: one report built once; gsi2 OWNER#<user> / <created_at>#RUN#<id>."""
+
+    run_id = UnicodeAttribute()
+    request = JSONAttribute()  # the ReportRequest, by alias
+    owner = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()  # queued | running | done | failed
+    error = UnicodeAttribute(null=True)
+    csv_key = UnicodeAttribute(null=True)
+    pdf_key = UnicodeAttribute(null=True)
+    rows = NumberAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)  # a subscription's recipient
+    created_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+
+
+class SubscriptionItem(ReportsTableItem, discriminator="subscription"):
+    """pk SUB#<id>, sk SUB; gsi1 DUE#<yyyy-mm-dd> / <next_run_at>#<id>;
+    gsi2 OWNER#<user> / <created_at>#SUB#<id>."""
+
+    subscription_id = UnicodeAttribute()
+    body = JSONAttribute()  # the SubscriptionRequest
+    owner = UnicodeAttribute()
+    role = UnicodeAttribute()
+    email = UnicodeAttribute()
+    next_run_at = UnicodeAttribute()
+    last_run_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
 _BASES: dict[str, type[Model]] = {
     "jobs": JobsTableItem,
     "candidates": CandidatesTableItem,
@@ -737,6 +806,7 @@ _BASES: dict[str, type[Model]] = {
     "search": SearchTableItem,
     "outreach": OutreachTableItem,
     "schedule": ScheduleTableItem,
+    "reports": ReportsTableItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
     "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
@@ -772,6 +842,7 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         AnswerItem,
     ),
     "schedule": (InterviewItem, NoticeItem, ReminderLedgerItem, StaffItem, SweepItem),
+    "reports": (ReportRunItem, SubscriptionItem),
 }
 
 

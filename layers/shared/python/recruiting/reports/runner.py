@@ -1,0 +1,199 @@
+"""The report-exports function's work: build a run once, and start due subscriptions.
+
+A run is claimed (queued -> running) before it is built, so a redelivered message does
+not build it twice; the CSV and PDF go to ``runs/<id>/`` in the reports bucket (deleted
+by lifecycle after 30 days), then the run is marked done. A subscription's run e-mails
+its recipient links that expire. Due subscriptions become runs with ids derived from
+the subscription and the occurrence, written conditionally, so overlapping sweeps start
+each occurrence once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from recruiting import clock
+from recruiting.outreach import mail
+from recruiting.reports import source
+from recruiting.reports.cadence import next_run, window
+from recruiting.reports.exports import to_csv, to_pdf
+from recruiting.reports.metrics import Metrics
+from recruiting.reports.models import ReportRequest, SubscriptionRequest
+from recruiting.reports.service import scoped
+from recruiting.storage.items import ReportRunItem
+from recruiting.storage.jobs import JobRepository
+from recruiting.storage.reports import ReportRepository
+
+EMAIL_LINK_SECONDS = 24 * 3600
+CATCH_UP = timedelta(days=7)
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class Store:
+    """Where report files go (S3 in the stack and under moto)."""
+
+    def __init__(self, bucket: str) -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.client = boto3.client("s3")
+
+    def put(self, key: str, body: bytes, content_type: str, filename: str) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            ContentDisposition=f'attachment; filename="{filename}"',
+        )
+
+    def link(self, key: str, seconds: int) -> str:
+        url: str = self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=seconds
+        )
+        return url
+
+
+class ReportRunner:
+    def __init__(
+        self,
+        reports: ReportRepository,
+        jobs: JobRepository,
+        store: Store,
+        mailer: mail.Mailer,
+        *,
+        sender_email: str,
+        sender_name: str,
+        enqueue: Callable[[str], None],
+        now: Callable[[], datetime] = clock.now,
+    ) -> None:
+        self.reports = reports
+        self.jobs = jobs
+        self.store = store
+        self.mailer = mailer
+        self.sender_email = sender_email
+        self.sender_name = sender_name
+        self.enqueue = enqueue
+        self.now = now
+
+    def build(self, run_id: str, final: bool = False) -> str:
+        """Build the run; ``final``: the queue's last delivery, so a failure is recorded."""
+        item = self.reports.run(run_id)
+        if item is None:
+            return "gone"
+        if not self.reports.start(item):
+            return "duplicate"
+        try:
+            request = ReportRequest.model_validate(
+                scoped(str(item.role), str(item.owner), dict(item.request))
+            )
+            jobs = source.matching_jobs(self.jobs, request.filters)
+            metrics = Metrics(
+                jobs,
+                request.start,
+                request.end,
+                request.time_zone,
+                request.group_by,
+                source.hired,
+            ).feed(source.changes(request.start, self.now(), jobs))
+            report = metrics.report(request.report)
+            described = request.described()
+            stamp = f"{request.report}-{request.start}-{request.end}"
+            csv_key, pdf_key = f"runs/{run_id}/{stamp}.csv", f"runs/{run_id}/{stamp}.pdf"
+            self.store.put(
+                csv_key,
+                to_csv(report, described, bom=request.csv_bom),
+                "text/csv; charset=utf-8",
+                f"{stamp}.csv",
+            )
+            self.store.put(pdf_key, to_pdf(report, described), "application/pdf", f"{stamp}.pdf")
+        except Exception as error:
+            if final:
+                self.reports.finish(
+                    item,
+                    status="failed",
+                    error=type(error).__name__,
+                    finished_at=clock.iso(self.now()),
+                )
+            else:
+                self.reports.requeue(item)  # the message comes back; the DLQ after three
+            raise
+        self.reports.finish(
+            item,
+            status="done",
+            csv_key=csv_key,
+            pdf_key=pdf_key,
+            rows=len(report.rows),
+            finished_at=clock.iso(self.now()),
+        )
+        if item.email:
+            self._mail(item, report.title, request, csv_key, pdf_key)
+        return "done"
+
+    def _mail(
+        self, item: ReportRunItem, title: str, request: ReportRequest, csv_key: str, pdf_key: str
+    ) -> None:
+        hours = EMAIL_LINK_SECONDS // 3600
+        text = (
+            f"{title}\n{request.start} to {request.end} ({request.time_zone})\n\n"
+            f"CSV: {self.store.link(csv_key, EMAIL_LINK_SECONDS)}\n"
+            f"PDF: {self.store.link(pdf_key, EMAIL_LINK_SECONDS)}\n\n"
+            f"The links expire in {hours} hours.\n"
+        )
+        raw = mail.build_notice(
+            sender=self.sender_email,
+            sender_name=self.sender_name,
+            recipient=str(item.email),
+            subject=f"{title}: {request.start} to {request.end}",
+            text=text,
+            message_key=f"report/{item.run_id}",
+        )
+        self.mailer.send(raw, recipient=str(item.email), sender=self.sender_email)
+
+    def sweep(self) -> int:
+        """Start every subscription that is due (looking back a week after an outage)."""
+        now = self.now()
+        until = clock.iso(now)
+        started = 0
+        for back in range(CATCH_UP.days, -1, -1):
+            day = (now - timedelta(days=back)).date().isoformat()
+            for subscription in list(self.reports.due(day, until)):
+                due = str(subscription.next_run_at)
+                body = SubscriptionRequest.model_validate(subscription.body)
+                start, end = window(body, _parse(due))
+                run_id = hashlib.sha256(
+                    f"{subscription.subscription_id}#{due}".encode()
+                ).hexdigest()[:32]
+                request = {
+                    "report": body.report,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "time_zone": body.time_zone,
+                    "filters": body.filters.model_dump(mode="json"),
+                    "group_by": body.group_by,
+                }
+                run = ReportRunItem(
+                    f"RUN#{run_id}",
+                    "RUN",
+                    run_id=run_id,
+                    request=request,
+                    owner=subscription.owner,
+                    role=subscription.role,
+                    status="queued",
+                    subscription_id=subscription.subscription_id,
+                    email=subscription.email,
+                    created_at=until,
+                    gsi2pk=f"OWNER#{subscription.owner}",
+                    gsi2sk=f"{until}#RUN#{run_id}",
+                )
+                following = clock.iso(next_run(body, max(now, _parse(due))))
+                if self.reports.add_run(run):
+                    self.enqueue(run_id)
+                    started += 1
+                self.reports.advance(subscription, due, following, run_id)
+        return started
