@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cold_start, intake, outreach, parser, recruiter, reminders, search
+from benchmarks import (
+    cold_start,
+    intake,
+    outreach,
+    parser,
+    recruiter,
+    reminders,
+    reports,
+    search,
+)
 
 
 def main() -> int:
@@ -16,6 +25,7 @@ def main() -> int:
         *parser.run(),
         *outreach.run(),
         *reminders.run(),
+        *reports.run(),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"\n{'figure'.ljust(width)}  {'value':>14}  {'baseline':>14}  {'ratio':>6}  target")

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from recruiting.models.jobs import Job, JobStatus, Opening
-from recruiting.reports.metrics import Change, Hired, Metrics
+from recruiting.reports.metrics import Change, Entry, Hired, Metrics
 
 
 def _t(text: str) -> datetime:
@@ -49,6 +49,7 @@ JOBS = {
 HISTORY = [
     # (application, candidate, job, kind, from, to, at, actor, reason)
     ("a7", "c7", 1, "applied", None, "applied", "2026-01-15T10:00:00", "candidate", None),
+    ("a7", "c7", 1, "move", "applied", "offer", "2026-02-20T10:00:00", "rita", None),
     ("a5", "c5", 2, "applied", None, "applied", "2026-01-31T22:30:00", "candidate", None),
     ("a4", "c4", 2, "applied", None, "applied", "2026-01-31T23:30:00", "candidate", None),
     ("a1", "c1", 1, "applied", None, "applied", "2026-02-02T10:00:00", "candidate", None),
@@ -93,10 +94,25 @@ FACTS = {
 
 
 def _changes():
-    rows = [
-        Change(a, c, j, k, f, t, _t(at), actor, r) for a, c, j, k, f, t, at, actor, r in HISTORY
-    ]
-    return sorted(rows, key=lambda c: c.at)
+    """The history as storage records it: each change says since when the application
+    was in the stage it left (``since``)."""
+    entered: dict[str, datetime] = {}
+    rows = []
+    for a, c, j, k, f, t, at, actor, r in sorted(HISTORY, key=lambda row: row[6]):
+        since = entered.get(a)
+        if k == "applied" or t != f:
+            entered[a] = _t(at)
+        rows.append(Change(a, c, j, k, f, t, _t(at), actor, r, since))
+    return rows
+
+
+def _entries():
+    """Each application as it is now: its last stage."""
+    now: dict[str, Entry] = {}
+    for a, _, j, _, _, t, at, *_ in sorted(HISTORY, key=lambda row: row[6]):
+        applied = now[a].applied_at if a in now else _t(at)
+        now[a] = Entry(j, t, applied)
+    return list(now.values())
 
 
 def _metrics(group_by=None, jobs=JOBS):
@@ -107,7 +123,7 @@ def _metrics(group_by=None, jobs=JOBS):
         "Europe/Berlin",
         group_by,
         lambda hires: {h.application_id: FACTS[h.application_id] for h in hires},
-    ).feed(_changes())
+    ).feed(_changes(), _entries())
 
 
 def test_funnel_reaches_pass_through_and_time_in_stage():
@@ -116,12 +132,13 @@ def test_funnel_reaches_pass_through_and_time_in_stage():
     # on 31 January is not in it; a6 (a re-application) is
     assert report.headline == [("applications received", "5")]
     assert [row[1:] for row in report.rows] == [
-        ["applied", 5, "100.0%", "2.0"],  # stays 2, 2, 2, 3, 2 and 1 (a6 moved back)
-        # a3 skipped screen; stays 5, 1, 7, 1 and 9 (a6, followed past the window
-        # to its rejection on 5 March: a cohort is followed to the report's time)
-        ["screen", 5, "60.0%", "5.0"],
+        # stays 2, 2, 2, 3, 2, 1 (a6 moved back) and a5's 19.6 (hired from applied)
+        ["applied", 5, "100.0%", "2.0"],
+        # a3 skipped screen; stays that ended in February: 5, 1, 7, 1 (a6's last one
+        # ended with its rejection on 5 March, after the window)
+        ["screen", 5, "60.0%", "3.0"],
         ["interview", 3, "66.7%", "4.0"],  # a1 a3 (withdrew) a4 (skipped it); 5, 3
-        ["offer", 2, "50.0%", "2.0"],  # a1, a4 (declined)
+        ["offer", 2, "50.0%", "2.0"],  # a1, a4 (declined); stays 2, 2 and a7's 5
         ["hired", 1, "", ""],
     ]
 
@@ -149,7 +166,7 @@ def test_source_offers_rejections_and_activity():
     # a6's rejection on 5 March is after the window
     assert metrics.report("rejection_reasons").rows == [["all", "skills", 1, "100.0%"]]
     assert metrics.report("recruiter_activity").rows == [
-        ["all", "rita", 8, 1, 1, 2, 12],
+        ["all", "rita", 9, 1, 1, 2, 13],
         ["all", "sam", 2, 0, 1, 1, 4],
     ]
 
@@ -169,7 +186,7 @@ def test_grouped_by_department_and_filtered_to_one_job():
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
 def test_the_window_edge_follows_the_report_time_zone(zone):
     metrics = Metrics(JOBS, date(2026, 2, 1), date(2026, 2, 28), zone, None, lambda hires: {}).feed(
-        _changes()
+        _changes(), _entries()
     )
     # at 23:30 UTC on 31 January it is already 1 February in Berlin
     expected = "5" if zone == "Europe/Berlin" else "4"

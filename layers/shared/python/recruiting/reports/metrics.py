@@ -4,13 +4,14 @@ The definitions (docs/reports.md says the same for people):
 
 - **Window.** ``from`` and ``to`` are dates in the report's time zone, both included: an
   event counts when its local date falls in them.
-- **Funnel.** The cohort is the applications received in the window. A stage is reached
-  by an application that entered it or any later stage of its job's pipeline (skipping
-  counts as passing through), up to the time of the report; moving back does not count
-  twice. Pass-through from a stage is the share of those reaching it that reached the
-  next. Rejected and withdrawn applications count for the stages they reached. A
-  re-application (the same person, the same job, after the duplicate window) is a new
-  application. Time in stage is the median of the cohort's completed stays in it.
+- **Funnel.** The cohort is the applications received in the window. An application
+  has reached its stage now (where it is, or where it was rejected, withdrew or was
+  hired) and every stage before it in its job's pipeline (skipping a stage counts as
+  passing through it). Pass-through from a stage is the share of those reaching it that
+  reached the next. Rejected and withdrawn applications count for the stages they
+  reached. A re-application (the same person, the same job, after the duplicate window)
+  is a new application. **Time in stage** is the median length of the stays in a stage
+  that ended in the window (to a tenth of a day), whichever cohort they belong to.
 - **Time to hire**: application received to hire (offer accepted), for hires in the
   window, in days. **Time to fill**: the job's opening that the hire filled (the last
   opening before the hire; a closed and reopened job counts from its reopening) to
@@ -63,6 +64,16 @@ class Change:
     at: datetime
     actor: str
     reason: str | None = None
+    since: datetime | None = None  # when the application entered ``from_stage``
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An application as it is now: where the funnel counts it."""
+
+    job_id: int
+    stage: str
+    applied_at: datetime
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,25 @@ def _median(values: list[float]) -> str:
     return f"{statistics.median(values):.1f}" if values else ""
 
 
+def _histogram_median(bins: Counter[int]) -> str:
+    """The median of values kept as counts per tenth of a day (constant memory)."""
+    total = sum(bins.values())
+    if not total:
+        return ""
+    ordered = sorted(bins.items())
+
+    def nth(n: int) -> float:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > n:
+                return value / 10
+        return ordered[-1][0] / 10
+
+    middle = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return f"{middle:.1f}"
+
+
 def _mean(values: list[float]) -> str:
     return f"{statistics.fmean(values):.1f}" if values else ""
 
@@ -113,7 +143,9 @@ def _rate(part: int, whole: int) -> str:
 
 
 class Metrics:
-    """Feed changes in time order, then ask for a report."""
+    """Feed changes and the cohort's applications, then ask for a report. Memory does
+    not grow with the rows: counters per group and stage, tenth-of-a-day histograms, and
+    the window's hires (for their applications' facts)."""
 
     def __init__(
         self,
@@ -129,10 +161,15 @@ class Metrics:
         self.zone = ZoneInfo(zone)
         self.group_by = group_by
         self.hired = hired
-        # cohort: application -> (group, job, furthest stage index, entered current at)
-        self.cohort: dict[str, list[Any]] = {}
-        self.stays: dict[tuple[str, str], list[float]] = defaultdict(list)
-        self.hires: list[Change] = []
+        self.received = 0
+        self.reached: Counter[tuple[str, str]] = Counter()  # (group, stage now)
+        self.order: dict[str, int] = {}
+        self.stays: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+        self.hires: list[Change] = []  # waiting for their applications' facts (<= 100)
+        self.accepted: Counter[str] = Counter()
+        self.sources: Counter[tuple[str, str]] = Counter()
+        self.durations: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+        self.sums: dict[tuple[str, str], float] = defaultdict(float)
         self.declined: Counter[str] = Counter()
         self.reasons: Counter[tuple[str, str]] = Counter()
         self.activity: Counter[tuple[str, str, str]] = Counter()
@@ -143,25 +180,34 @@ class Metrics:
     def _group(self, job: Job) -> str:
         return dimension(job, self.group_by) if self.group_by else "all"
 
+    def add_application(self, entry: Entry) -> None:
+        """One application of the cohort, as it is now (its stage is the furthest it got)."""
+        job = self.jobs.get(entry.job_id)
+        if job is None or not self._in_window(entry.applied_at):
+            return
+        stages = [s.id for s in job.pipeline]
+        for index, stage in enumerate(stages):
+            self.order.setdefault(stage, index)
+        if entry.stage not in stages:
+            return
+        self.received += 1
+        self.reached[(self._group(job), entry.stage)] += 1
+
     def add(self, change: Change) -> None:
         job = self.jobs.get(change.job_id)
-        if job is None:
-            return  # a job outside the filters
+        if job is None or not self._in_window(change.at):
+            return  # a job outside the filters, or another time
+        if change.kind == "applied":
+            return
         group = self._group(job)
         stages = [s.id for s in job.pipeline]
-        inside = self._in_window(change.at)
-        if change.kind == "applied" and inside:
-            self.cohort[change.application_id] = [group, job, 0, change.at, change.to_stage]
-        state = self.cohort.get(change.application_id)
-        if state is not None and change.kind != "applied":
-            self.stays[(group, str(state[4]))].append(_days(state[3], change.at))
-            if change.to_stage in stages:
-                state[2] = max(state[2], stages.index(change.to_stage))
-            state[3], state[4] = change.at, change.to_stage
-        if not inside or change.kind == "applied":
-            return
+        if change.since is not None and change.from_stage:
+            tenths = max(0, round(_days(change.since, change.at) * 10))
+            self.stays[(group, change.from_stage)][tenths] += 1
         if change.kind == "hire":
             self.hires.append(change)
+            if len(self.hires) >= 100:
+                self._flush()
         offer = stages[-2] if len(stages) >= 2 else None
         if change.kind in ("reject", "withdraw") and change.from_stage == offer:
             self.declined[group] += 1
@@ -170,9 +216,11 @@ class Metrics:
         if change.actor not in SYSTEM_ACTORS:
             self.activity[(group, change.actor, change.kind)] += 1
 
-    def feed(self, changes: Iterable[Change]) -> Metrics:
+    def feed(self, changes: Iterable[Change], entries: Iterable[Entry] = ()) -> Metrics:
         for change in changes:
             self.add(change)
+        for entry in entries:
+            self.add_application(entry)
         return self
 
     # --- reports ------------------------------------------------------------------------
@@ -190,16 +238,15 @@ class Metrics:
         }[kind]()
 
     def funnel(self) -> Report:
-        reached: Counter[tuple[str, str]] = Counter()
-        order: dict[str, int] = {}
-        groups: set[str] = set()
-        for group, job, furthest, _, _ in self.cohort.values():
-            groups.add(group)
-            for index, stage in enumerate(job.pipeline):
-                order.setdefault(stage.id, index)
-                if index <= furthest:
-                    reached[(group, stage.id)] += 1
+        order = self.order
         stages = sorted(order, key=lambda s: (order[s], s))
+        groups = {g for g, _ in self.reached}
+        # Reached a stage: now at it or at a later one (by the stage's place in the pipeline).
+        reached: Counter[tuple[str, str]] = Counter()
+        for (group, now), count in self.reached.items():
+            for stage in stages:
+                if order[stage] <= order[now]:
+                    reached[(group, stage)] += count
         rows = []
         for group in sorted(groups):
             for i, stage in enumerate(stages):
@@ -211,10 +258,10 @@ class Metrics:
                         stage,
                         count,
                         _rate(following, count) if following is not None else "",
-                        _median(self.stays.get((group, stage), [])),
+                        _histogram_median(self.stays.get((group, stage), Counter())),
                     ]
                 )
-        total = len(self.cohort)
+        total = self.received
         return Report(
             "funnel",
             "Pipeline funnel",
@@ -224,38 +271,62 @@ class Metrics:
             chart=[(s, float(sum(reached[(g, s)] for g in groups))) for s in stages],
         )
 
-    def _hire_facts(self) -> list[tuple[str, Change, Hired | None]]:
+    def _flush(self) -> None:
+        """Fold the waiting hires into counters, a hundred application reads at a time."""
+        if not self.hires:
+            return
         facts = self.hired(self.hires)
-        return [
-            (self._group(self.jobs[h.job_id]), h, facts.get(h.application_id)) for h in self.hires
-        ]
+        for hire in self.hires:
+            group = self._group(self.jobs[hire.job_id])
+            fact = facts.get(hire.application_id)
+            self.accepted[group] += 1
+            self.sources[(group, (fact.source if fact else None) or "(unknown)")] += 1
+            if fact is not None:
+                self._duration("time_to_hire", group, _days(fact.applied_at, hire.at))
+            opened = self._opening(self.jobs[hire.job_id], hire.at)
+            if opened is not None:
+                self._duration("time_to_fill", group, _days(opened, hire.at))
+            if fact is not None and fact.start_date:
+                hired_on = hire.at.astimezone(self.zone).date()
+                self._duration("time_to_start", group, float((fact.start_date - hired_on).days))
+        self.hires = []
+
+    def _duration(self, kind: str, group: str, days: float) -> None:
+        self.durations[(kind, group)][max(0, round(days * 10))] += 1
+        self.sums[(kind, group)] += days
 
     def _durations(self, kind: str) -> Report:
-        values: dict[str, list[float]] = defaultdict(list)
-        for group, hire, fact in self._hire_facts():
-            if kind == "time_to_hire" and fact is not None:
-                values[group].append(_days(fact.applied_at, hire.at))
-            elif kind == "time_to_fill":
-                opened = self._opening(self.jobs[hire.job_id], hire.at)
-                if opened is not None:
-                    values[group].append(_days(opened, hire.at))
-            elif kind == "time_to_start" and fact is not None and fact.start_date:
-                hired_on = hire.at.astimezone(self.zone).date()
-                values[group].append(float((fact.start_date - hired_on).days))
+        self._flush()
         titles = {
             "time_to_hire": "Time to hire (application to offer accepted)",
             "time_to_fill": "Time to fill (job opened to offer accepted)",
             "time_to_start": "Time to start (offer accepted to start date)",
         }
-        rows = [[g, len(v), _median(v), _mean(v)] for g, v in sorted(values.items())]
-        everything = [d for v in values.values() for d in v]
+        groups = sorted(g for k, g in self.durations if k == kind)
+        everything: Counter[int] = Counter()
+        rows: list[list[Any]] = []
+        for group in groups:
+            bins = self.durations[(kind, group)]
+            count = sum(bins.values())
+            everything.update(bins)
+            rows.append(
+                [
+                    group,
+                    count,
+                    _histogram_median(bins),
+                    f"{self.sums[(kind, group)] / count:.1f}",
+                ]
+            )
         return Report(
             kind,
             titles[kind],
             ["group", "hires", "median days", "mean days"],
             rows,
-            headline=[("hires", str(len(everything))), ("median days", _median(everything))],
-            chart=[(g, statistics.median(v)) for g, v in sorted(values.items()) if v],
+            headline=[
+                ("hires", str(sum(everything.values()))),
+                ("median days", _histogram_median(everything)),
+            ],
+            chart=[(str(r[0]), float(r[2])) for r in rows if r[2]],
         )
 
     @staticmethod
@@ -266,9 +337,8 @@ class Metrics:
         return job.opened_at if job.opened_at and job.opened_at <= at else None
 
     def source_of_hire(self) -> Report:
-        counts: Counter[tuple[str, str]] = Counter()
-        for group, _, fact in self._hire_facts():
-            counts[(group, (fact.source if fact else None) or "(unknown)")] += 1
+        self._flush()
+        counts = self.sources
         total = sum(counts.values())
         rows = [[g, s, n, _rate(n, total)] for (g, s), n in sorted(counts.items())]
         return Report(
@@ -283,7 +353,8 @@ class Metrics:
         )
 
     def offer_acceptance(self) -> Report:
-        accepted: Counter[str] = Counter(g for g, _, _ in self._hire_facts())
+        self._flush()
+        accepted = self.accepted
         groups = sorted(set(accepted) | set(self.declined))
         rows = [
             [g, accepted[g], self.declined[g], _rate(accepted[g], accepted[g] + self.declined[g])]

@@ -100,7 +100,10 @@ class ReportRunner:
                 request.time_zone,
                 request.group_by,
                 source.hired,
-            ).feed(source.changes(request.start, self.now(), jobs))
+            ).feed(
+                source.changes(request.start, request.end, jobs),
+                source.entries(request.start, request.end, jobs),
+            )
             report = metrics.report(request.report)
             described = request.described()
             stamp = f"{request.report}-{request.start}-{request.end}"

@@ -1,9 +1,11 @@
 """Reading a report's rows from DynamoDB: streamed through indexes, never scanned.
 
-Stage changes come month by month from the candidates table's ``by_period`` index
-(``STAGE#<yyyy-mm>``), in time order, from the month the window starts (less a day for
-the time zone) to now; only jobs that pass the filters are kept. Hires are completed
-with their application (received, source, start date) by BatchGet.
+Stage changes and received applications come month by month from the candidates
+table's ``by_period`` index (``STAGE#<yyyy-mm>``, ``APPLIED#<yyyy-mm>``), in time order,
+from a day before the window to a day after it (any time zone's dates fall inside);
+only jobs that pass the filters are kept, and nothing is held: each row goes into the
+metrics' counters as it arrives. Hires are completed with their application (received,
+source, start date) by BatchGet.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from recruiting.models.jobs import Job, JobStatus
-from recruiting.reports.metrics import Change, Hired
+from recruiting.reports.metrics import Change, Entry, Hired
 from recruiting.reports.models import Filters
 from recruiting.storage.items import ApplicationItem, CandidatesTableItem, StageChangeItem
 from recruiting.storage.jobs import JobRepository
@@ -60,27 +62,47 @@ def _passes(job: Job, filters: Filters) -> bool:
     )
 
 
-def changes(start: date, until: datetime, jobs: dict[int, Job]) -> Iterator[Change]:
-    """Stage changes of these jobs from the day before ``start`` (UTC) to ``until``."""
-    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    for month in _months(since.date(), until.date()):
-        query = CandidatesTableItem.by_period.query(
-            f"STAGE#{month}", CandidatesTableItem.gsi2sk >= since.strftime("%Y-%m-%dT%H")
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    low = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    high = datetime.combine(end + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    return low, high
+
+
+def _period(prefix: str, start: date, end: date) -> Iterator[CandidatesTableItem]:
+    low, high = _bounds(start, end)
+    for month in _months(low.date(), high.date()):
+        yield from CandidatesTableItem.by_period.query(
+            f"{prefix}#{month}",
+            CandidatesTableItem.gsi2sk.between(
+                low.strftime("%Y-%m-%dT%H"), high.strftime("%Y-%m-%dT%H")
+            ),
         )
-        for item in query:
-            if not isinstance(item, StageChangeItem) or int(item.job_id) not in jobs:
-                continue
-            yield Change(
-                application_id=str(item.application_id),
-                candidate_id=str(item.pk).removeprefix("CAND#"),
-                job_id=int(item.job_id),
-                kind=str(item.kind or "move"),
-                from_stage=item.from_stage,
-                to_stage=str(item.to_stage),
-                at=_parse(str(item.at)),
-                actor=str(item.actor),
-                reason=item.reason,
-            )
+
+
+def entries(start: date, end: date, jobs: dict[int, Job]) -> Iterator[Entry]:
+    """Applications of these jobs received around the window, as they are now."""
+    for item in _period("APPLIED", start, end):
+        if isinstance(item, ApplicationItem) and int(item.job_id) in jobs:
+            yield Entry(int(item.job_id), str(item.stage), _parse(str(item.applied_at)))
+
+
+def changes(start: date, end: date, jobs: dict[int, Job]) -> Iterator[Change]:
+    """Stage changes of these jobs around the window, in time order."""
+    for item in _period("STAGE", start, end):
+        if not isinstance(item, StageChangeItem) or int(item.job_id) not in jobs:
+            continue
+        yield Change(
+            application_id=str(item.application_id),
+            candidate_id=str(item.pk).removeprefix("CAND#"),
+            job_id=int(item.job_id),
+            kind=str(item.kind or "move"),
+            from_stage=item.from_stage,
+            to_stage=str(item.to_stage),
+            at=_parse(str(item.at)),
+            actor=str(item.actor),
+            reason=item.reason,
+            since=_parse(str(item.since)) if item.since else None,
+        )
 
 
 def hired(hires: list[Change]) -> dict[str, Hired]:

@@ -361,6 +361,8 @@ class ApplicationRepository(CandidateRepository):
         at = iso(move.at)
         app_id = application.application_id
         version = int(application.version)
+        since = application.stage_since or (application.applied_at if version == 1 else None)
+        entered = move.to_stage != application.stage
         try:
             with TransactWrite(connection=self.connection) as tx:
                 tx.update(
@@ -377,6 +379,7 @@ class ApplicationRepository(CandidateRepository):
                             f"JOB#{int(application.job_id)}#STAGE#{move.to_stage}"
                         ),
                         ApplicationItem.gsi3sk.set(f"{at}#{app_id}"),
+                        *([ApplicationItem.stage_since.set(at)] if entered else []),
                         *(
                             [ApplicationItem.outcome.set(move.outcome)]
                             if move.outcome is not None
@@ -397,6 +400,7 @@ class ApplicationRepository(CandidateRepository):
                         at=at,
                         kind=move.kind,
                         reason=move.reason,
+                        since=since,
                         gsi2pk=f"STAGE#{month(move.at)}",
                         gsi2sk=f"{at}#{app_id}",
                     ),

@@ -289,6 +289,8 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     status = UnicodeAttribute()  # active | rejected | withdrawn | hired
     applied_at = UnicodeAttribute()
     last_activity_at = UnicodeAttribute()
+    # When the application entered its current stage (absent: it never moved).
+    stage_since = UnicodeAttribute(null=True)
     board = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
     channel = UnicodeAttribute()  # native | greenhouse
@@ -326,6 +328,8 @@ class StageChangeItem(CandidatesTableItem, discriminator="stage_change"):
     at = UnicodeAttribute()
     kind = UnicodeAttribute(default="move")  # applied | move | reject | withdraw | hire
     reason = UnicodeAttribute(null=True)  # a rejection reason code, reportable
+    # When the application entered ``from_stage``: time in stage without a lookup.
+    since = UnicodeAttribute(null=True)
 
 
 class NoteItem(CandidatesTableItem, discriminator="note"):
