@@ -470,3 +470,53 @@ def test_interview_invitations_with_calendar_files_land_in_the_outbox(running):
     message = found[0].read_text()
     assert "text/calendar" in message
     assert "invite.ics" in message
+
+
+def test_a_report_is_emailed_with_links_to_its_files(running):
+    recruiter = {"Authorization": f"Bearer {_token(running, 'recruiter')}"}
+    json_type = {"Content-Type": "application/json"}
+    # Given a recruiter with an e-mail address and a weekly funnel subscription
+    status, _ = http(
+        "PUT",
+        f"{running.base}/ats/users/local-recruiter/profile",
+        json.dumps(
+            {"email": "rita@acme.example", "name": "Rita", "time_zone": "Europe/Berlin"}
+        ).encode(),
+        {**recruiter, **json_type},
+    )
+    assert status == 200
+    status, subscription = http(
+        "POST",
+        f"{running.base}/ats/report-subscriptions",
+        json.dumps(
+            {"report": "funnel", "cadence": "weekly", "time_zone": "Europe/Berlin"}
+        ).encode(),
+        {**recruiter, **json_type},
+    )
+    assert status == 201, subscription
+    # When she has it sent now
+    status, run = http(
+        "POST",
+        f"{running.base}/ats/report-subscriptions/{subscription['subscription_id']}/send",
+        b"{}",
+        {**recruiter, **json_type},
+    )
+    assert status == 202, run
+    # Then the e-mail with its links is in the outbox, and the CSV link downloads the file
+    outbox = Path(OUTBOX)
+
+    def report_mail() -> list[Path]:
+        return [p for p in outbox.glob("*.eml") if "To: rita@acme.example" in p.read_text()]
+
+    found = _until(report_mail)
+    assert found, "no report e-mail in the outbox"
+    message = email.message_from_bytes(found[0].read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    csv_url = next(line[5:] for line in text.splitlines() if line.startswith("CSV: "))
+    with urllib.request.urlopen(csv_url) as response:
+        body = response.read()
+    assert body.startswith(b"\xef\xbb\xbfPipeline funnel\r\n")
+    # And the run says where its files are
+    status, view = http("GET", f"{running.base}/ats/reports/{run['run_id']}", b"", recruiter)
+    assert view["status"] == "done"
+    assert view["pdf_url"]

@@ -151,6 +151,10 @@ ROUTES = {
     ("DELETE", "/ats/report-subscriptions/{subscription_id}"): {
         "allowed": {"admin", "recruiter", "hiring_manager"}
     },
+    ("POST", "/ats/report-subscriptions/{subscription_id}/send"): {
+        "allowed": {"admin", "recruiter", "hiring_manager"},
+        "body": {},
+    },
 }
 
 

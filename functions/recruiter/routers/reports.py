@@ -71,3 +71,13 @@ def subscribe() -> dict[str, Any]:
 )
 def unsubscribe(subscription_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
     return dependencies.get().reports.unsubscribe(principal(router.current_event), subscription_id)
+
+
+@router.post(
+    "/ats/report-subscriptions/<subscription_id>/send",
+    summary="E-mail a subscription's report now",
+    tags=TAGS,
+    status_code=202,
+)
+def send_now(subscription_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
+    return dependencies.get().reports.send_now(principal(router.current_event), subscription_id)

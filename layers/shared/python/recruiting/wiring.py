@@ -471,6 +471,7 @@ RECRUITER = Function(
         Route("GET", "/ats/report-subscriptions", "recruiter"),
         Route("POST", "/ats/report-subscriptions", "recruiter"),
         Route("DELETE", "/ats/report-subscriptions/{subscription_id}", "recruiter"),
+        Route("POST", "/ats/report-subscriptions/{subscription_id}/send", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),

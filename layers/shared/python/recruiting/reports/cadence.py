@@ -37,3 +37,18 @@ def window(body: SubscriptionRequest, run_at: datetime) -> tuple[date, date]:
     first = today.replace(day=1)
     last_month_end = first - timedelta(days=1)
     return last_month_end.replace(day=1), last_month_end
+
+
+def run_request(body: SubscriptionRequest, run_at: datetime) -> dict[str, object]:
+    """The report request one occurrence of a subscription makes."""
+    start, end = window(body, run_at)
+    request: dict[str, object] = {
+        "report": body.report,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "time_zone": body.time_zone,
+        "filters": body.filters.model_dump(mode="json", exclude_none=True),
+    }
+    if body.group_by:
+        request["group_by"] = body.group_by
+    return request

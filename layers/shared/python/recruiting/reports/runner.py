@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from recruiting import clock
 from recruiting.outreach import mail
 from recruiting.reports import source
-from recruiting.reports.cadence import next_run, window
+from recruiting.reports.cadence import next_run, run_request
 from recruiting.reports.exports import to_csv, to_pdf
 from recruiting.reports.metrics import Metrics
 from recruiting.reports.models import ReportRequest, SubscriptionRequest
@@ -168,18 +168,10 @@ class ReportRunner:
             for subscription in list(self.reports.due(day, until)):
                 due = str(subscription.next_run_at)
                 body = SubscriptionRequest.model_validate(subscription.body)
-                start, end = window(body, _parse(due))
+                request = run_request(body, _parse(due))
                 run_id = hashlib.sha256(
                     f"{subscription.subscription_id}#{due}".encode()
                 ).hexdigest()[:32]
-                request = {
-                    "report": body.report,
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "time_zone": body.time_zone,
-                    "filters": body.filters.model_dump(mode="json"),
-                    "group_by": body.group_by,
-                }
                 run = ReportRunItem(
                     f"RUN#{run_id}",
                     "RUN",

@@ -16,7 +16,7 @@ from typing import Any
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import FieldError, NotFound, ValidationFailed
-from recruiting.reports.cadence import next_run
+from recruiting.reports.cadence import next_run, run_request
 from recruiting.reports.models import ReportRequest, SubscriptionRequest
 from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import ReportRunItem, SubscriptionItem
@@ -152,6 +152,35 @@ class ReportService:
                 if isinstance(i, SubscriptionItem)
             ]
         }
+
+    def send_now(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
+        """Build and e-mail a subscription's report now (its usual dates, as of today)."""
+        require(principal, *ROLES)
+        item = self.reports.subscription(subscription_id)
+        if item is None or (item.owner != principal.user_id and principal.role is not Role.ADMIN):
+            raise NotFound(f"no subscription {subscription_id}")
+        now = self.now()
+        at = clock.iso(now)
+        run_id = self.new_id()
+        body = SubscriptionRequest.model_validate(item.body)
+        self.reports.add_run(
+            ReportRunItem(
+                f"RUN#{run_id}",
+                "RUN",
+                run_id=run_id,
+                request=run_request(body, now),
+                owner=item.owner,
+                role=item.role,
+                status="queued",
+                subscription_id=subscription_id,
+                email=item.email,
+                created_at=at,
+                gsi2pk=f"OWNER#{item.owner}",
+                gsi2sk=f"{at}#RUN#{run_id}",
+            )
+        )
+        self.enqueue(run_id)
+        return {"run_id": run_id, "status": "queued", "email": item.email}
 
     def unsubscribe(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
         require(principal, *ROLES)
