@@ -180,6 +180,7 @@ def _end_to_end(count: int) -> tuple[float, float]:
     from recruiting.reports.models import ReportRequest
     from recruiting.reports.runner import ReportRunner, Store
     from recruiting.reports.service import ReportService
+    from recruiting.storage.files import ResumeStore
     from recruiting.storage.jobs import JobRepository
     from recruiting.storage.reports import ReportRepository
 
@@ -189,9 +190,9 @@ def _end_to_end(count: int) -> tuple[float, float]:
         queued: list[str] = []
         service = ReportService(
             ReportRepository(),
-            None,
+            ResumeStore(env["REPORTS_BUCKET_NAME"]),
             queued.append,
-            lambda user: None,  # type: ignore[arg-type]
+            lambda user: None,
         )
         request = ReportRequest.model_validate(
             {"report": "funnel", "from": "2026-01-01", "to": "2026-01-31", "group_by": "department"}
