@@ -9,3 +9,20 @@ Business rules live here and know nothing about Lambda events:
 - ``intake``: careers-site application intake (forms, files, contacts, service).
 - ``demo``: the demo organisation that ``make run`` seeds.
 """
+
+import logging as _logging
+
+# Libraries that log whole requests and responses at DEBUG (item keys and attributes,
+# e-mail addresses, resume text) stay quiet whatever level a function runs at: logs
+# carry ids, never personal data.
+# Powertools' own debug lines carry route arguments (a searched name) and payloads.
+for _name in (
+    "pynamodb",
+    "botocore",
+    "boto3",
+    "urllib3",
+    "s3transfer",
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities",
+):
+    _logging.getLogger(_name).setLevel(_logging.WARNING)
