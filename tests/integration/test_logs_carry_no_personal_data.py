@@ -37,9 +37,9 @@ def test_a_whole_flow_logs_no_personal_data(
     from reminders import handler as reminders
     from report_exports import handler as report_exports
     from resume_parser import handler as parser
-    from search_indexer import handler as indexer
 
     from recruiting_local.inbox import notification, sns_envelope
+    from search_indexer import handler as indexer
 
     for module in (outreach, reminders, report_exports, parser, indexer):
         module.use(None)
