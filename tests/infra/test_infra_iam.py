@@ -152,3 +152,44 @@ def test_function_publishes_only_to_declared_buses(synthesized, declared):
     ]
     # Then they name the declared buses only
     assert resources == expected
+
+
+def _buckets_reached(synthesized, name: str) -> set[str]:
+    """Logical ids of the buckets a function's role names in any statement."""
+    text = json.dumps(statements(synthesized, function_role(synthesized, name)))
+    buckets = {
+        key: synthesized.logical_id(bucket)
+        for key, bucket in synthesized.stack.storage.buckets.items()
+    }
+    return {key for key, logical in buckets.items() if logical in text}
+
+
+@pytest.mark.parametrize(
+    ("function", "buckets"),
+    [
+        # the careers site writes resumes; it never sees reports
+        ("intake", {"resumes"}),
+        # the sender never reads resumes (nor anything else in S3)
+        ("outreach", set()),
+        # reports are built from tables alone; their role cannot open a resume
+        ("report_exports", {"reports"}),
+        # interview reminders link to the resume; they cannot read reports
+        ("reminders", {"resumes"}),
+        ("search_indexer", {"resumes"}),
+        ("resume_parser", {"resumes"}),
+    ],
+)
+def test_each_function_reaches_only_its_own_buckets(synthesized, function, buckets):
+    assert _buckets_reached(synthesized, function) == buckets
+
+
+def test_no_function_may_read_the_replies_bucket(synthesized):
+    # Given the bucket SES stores replies in
+    email = synthesized.stack.email
+    assert email is not None
+    assert email.replies is not None
+    replies = synthesized.logical_id(email.replies)
+    # Then no function's role names it: replies are read by people, in their mailbox
+    for declared in wiring.FUNCTIONS:
+        role = function_role(synthesized, declared.name)
+        assert replies not in json.dumps(statements(synthesized, role)), declared.name
