@@ -13,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from recruiting import wiring
+from recruiting_infra.firewall import Firewall
 from recruiting_infra.nag import acknowledge
 
 STAGE_NAME = "api"
@@ -90,6 +91,9 @@ class Api(Construct):
             else None,
         )
         self._acknowledge_api()
+        self.firewall = Firewall(
+            self, "Firewall", stage_arn=self.rest_api.deployment_stage.stage_arn
+        )
         authorizer = None
         if any(r.auth == "recruiter" for f in functions for r in f.routes):
             authorizer = apigw.CognitoUserPoolsAuthorizer(
@@ -146,12 +150,6 @@ class Api(Construct):
             "AwsSolutions-APIG2",
             "Requests are validated in the function (pydantic), which names the field and "
             "rule in its 4xx answer; API Gateway models cannot validate multipart bodies.",
-        )
-        acknowledge(
-            self.rest_api,
-            "AwsSolutions-APIG3",
-            "No WAF web ACL by default (cost per deployment); stage throttling bounds "
-            "abuse. Associate a regional web ACL with the stage where policy requires it.",
         )
         acknowledge(
             self.rest_api,

@@ -137,3 +137,31 @@ def test_api_invokes_each_function_through_one_permission(synthesized):
     ]
     # Then there is one per routed function (a resource policy has a size limit)
     assert len(permissions) == sum(1 for f in wiring.FUNCTIONS if f.routes)
+
+
+def test_the_api_stage_sits_behind_a_waf_with_rate_limits_and_managed_rules(synthesized):
+    # Given the web ACL associated with the API's stage
+    (acl_id, acl) = next(iter(synthesized.of_type("AWS::WAFv2::WebACL").items()))
+    (association,) = synthesized.of_type("AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    assert "RestApi" in json.dumps(association["Properties"]["ResourceArn"])
+    rules = {r["Name"]: r for r in acl["Properties"]["Rules"]}
+    # Then public writes and every route are rate-limited per client IP
+    writes = rules["PublicWritesPerIp"]["Statement"]["RateBasedStatement"]
+    assert (writes["Limit"], writes["AggregateKeyType"]) == (100, "IP")
+    assert "POST" in json.dumps(writes["ScopeDownStatement"])
+    assert rules["AllRoutesPerIp"]["Statement"]["RateBasedStatement"]["Limit"] == 1000
+    assert all("Block" in rules[n]["Action"] for n in ("PublicWritesPerIp", "AllRoutesPerIp"))
+    # And AWS managed rules screen bad inputs and bad IPs; large bodies (resumes) are
+    # counted, not blocked, since the functions limit them
+    for name in (
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesCommonRuleSet",
+    ):
+        assert rules[name]["Statement"]["ManagedRuleGroupStatement"]["Name"] == name
+    overrides = rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"][
+        "RuleActionOverrides"
+    ]
+    assert overrides == [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]
+    assert acl["Properties"]["DefaultAction"] == {"Allow": {}}
