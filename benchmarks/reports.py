@@ -178,7 +178,7 @@ def _end_to_end(count: int) -> tuple[float, float]:
     from recruiting.outreach.mail import LocalOutbox
     from recruiting.reports import source
     from recruiting.reports.models import ReportRequest
-    from recruiting.reports.runner import ReportRunner, Store
+    from recruiting.reports.runner import ReportRunner
     from recruiting.reports.service import ReportService
     from recruiting.storage.files import ResumeStore
     from recruiting.storage.jobs import JobRepository
@@ -186,7 +186,7 @@ def _end_to_end(count: int) -> tuple[float, float]:
 
     with moto_account("benchreports") as env:
         _populate(count)
-        store = Store(env["REPORTS_BUCKET_NAME"])
+        store = ResumeStore(env["REPORTS_BUCKET_NAME"])
         queued: list[str] = []
         service = ReportService(
             ReportRepository(),

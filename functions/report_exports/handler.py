@@ -26,7 +26,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from recruiting import wiring
 from recruiting.config import Settings
 from recruiting.outreach.mail import mailer_from_env
-from recruiting.reports.runner import ReportRunner, Store
+from recruiting.reports.runner import ReportRunner
+from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import bind_tables
 from recruiting.storage.jobs import JobRepository
 from recruiting.storage.reports import ReportRepository
@@ -53,7 +54,7 @@ def build() -> ReportRunner:
         _runner = ReportRunner(
             ReportRepository(),
             JobRepository(),
-            Store(settings.reports_bucket),
+            ResumeStore(settings.reports_bucket),
             mailer_from_env(os.environ),
             sender_email=settings.sender_email,
             sender_name=settings.sender_name,

@@ -15,6 +15,12 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def parse(value: str) -> datetime:
+    """The instant a stored timestamp names (``iso``'s format, or any ISO 8601 with an
+    offset), as an aware UTC datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
 def month(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 

@@ -45,10 +45,6 @@ CHASE_AFTER = timedelta(hours=24)
 _INVITED = ("sent", "sending", "unknown")
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def interview_view(item: InterviewItem, notices: list[NoticeItem]) -> dict[str, Any]:
     return {
         "interview_id": item.interview_id,
@@ -323,7 +319,7 @@ class InterviewService:
     def _plan(self, interview: InterviewItem, now: datetime, invite: list[str]) -> list[NoticeItem]:
         """Invitations due now, reminders and chasers due later (none in the past)."""
         notices = [self._notice(interview, "invite", user, now) for user in invite]
-        starts, ends = _parse(str(interview.starts_at)), _parse(str(interview.ends_at))
+        starts, ends = clock.parse(str(interview.starts_at)), clock.parse(str(interview.ends_at))
         for user in interview.interviewers or []:
             for kind, before in REMINDERS:
                 if starts - before > now:

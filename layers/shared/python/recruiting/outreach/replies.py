@@ -92,7 +92,7 @@ def _when(notification: Mapping[str, Any], fallback: datetime) -> str:
     for holder in ("mail", "receipt"):
         stamp = str((notification.get(holder) or {}).get("timestamp") or "")
         try:
-            return clock.iso(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+            return clock.iso(clock.parse(stamp))
         except ValueError:
             continue
     return clock.iso(fallback)

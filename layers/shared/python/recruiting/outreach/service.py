@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -40,10 +40,6 @@ CATCH_UP_DAYS = 7  # the sweep looks this far back for steps a pause left behind
 
 def _iso(value: datetime) -> str:
     return clock.iso(value)
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def sequence_view(item: SequenceItem) -> dict[str, Any]:
@@ -303,10 +299,6 @@ def next_due(body: SequenceRequest, step: int, sent_at: datetime, zone: str) -> 
         return None
     when = due_after(sent_at, body.steps[step + 1].delay_days, body.send_window.as_window(), zone)
     return _iso(when)
-
-
-def parse_time(value: str) -> datetime:
-    return _parse(value)
 
 
 def interaction(candidate_id: str, at: str, summary: str, **fields: Any) -> InteractionItem:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
@@ -53,14 +53,8 @@ LATEST = {
 RESUME_LINK_SECONDS = 6 * 3600
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def local(moment: datetime, zone: str) -> str:
     """``Tuesday 10 March 2026, 10:00 EDT`` as the recipient reads it."""
-    from zoneinfo import ZoneInfo
-
     there = moment.astimezone(ZoneInfo(zone))
     return f"{there:%A} {there.day} {there:%B %Y, %H:%M} {there.tzname()}"
 
@@ -123,7 +117,7 @@ class ReminderSender:
         now = self.now()
         at = clock.iso(now)
         if notice.status == "sending":
-            if now - _parse(str(notice.claimed_at)) < STUCK_AFTER:
+            if now - clock.parse(str(notice.claimed_at)) < STUCK_AFTER:
                 return "in_flight"
             self.schedule.settle(notice, "unknown", at, "outcome_unknown")
             self.on_unknown(str(notice.kind))
@@ -169,11 +163,11 @@ class ReminderSender:
         if interview.status == "cancelled" and not (kind == "invite" and notice.method == "CANCEL"):
             return "cancelled"
         if kind in ("reminder_24h", "reminder_1h") and now >= (
-            _parse(str(interview.starts_at)) + LATEST[kind]
+            clock.parse(str(interview.starts_at)) + LATEST[kind]
         ):
             return "too_late"
         if kind == "chaser":
-            if now >= _parse(str(interview.ends_at)) + LATEST[kind]:
+            if now >= clock.parse(str(interview.ends_at)) + LATEST[kind]:
                 return "too_late"
             key = f"SCORE#{interview.application_id}#{interview.interview_id}#{notice.recipient}"
             try:
@@ -198,8 +192,9 @@ class ReminderSender:
         job_title = job.title if job else "the role"
         who = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
         who = who or "the candidate"
-        starts, ends = _parse(str(interview.starts_at)), _parse(str(interview.ends_at))
-        when = f"{local(starts, contact.time_zone)} - {ends.astimezone(_tz(contact)):%H:%M}"
+        starts, ends = clock.parse(str(interview.starts_at)), clock.parse(str(interview.ends_at))
+        until = ends.astimezone(ZoneInfo(contact.time_zone))
+        when = f"{local(starts, contact.time_zone)} - {until:%H:%M}"
         where = interview.location or ""
         if interview.video_url:
             where = f"{where}\n{interview.video_url}".strip()
@@ -319,7 +314,7 @@ class ReminderSender:
 
         def text(c: Contact) -> str:
             return (
-                f"{task.title}\nWas due: {local(_parse(due_at), c.time_zone)}\n"
+                f"{task.title}\nWas due: {local(clock.parse(due_at), c.time_zone)}\n"
                 f"Your tasks: {self.public_url}/ats/tasks?status=open\n"
             )
 
@@ -338,7 +333,7 @@ class ReminderSender:
         who = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
         contact = self._staff(job.recruiter_id)
         subject = f"No activity for {job.stale_after_days} days: {who or 'a candidate'}"
-        since = _parse(last_activity_at)
+        since = clock.parse(last_activity_at)
 
         def text(c: Contact) -> str:
             return (
@@ -375,7 +370,7 @@ class ReminderSender:
             if (
                 ledger is not None
                 and ledger.status == "sending"
-                and now - _parse(str(ledger.claimed_at)) >= STUCK_AFTER
+                and now - clock.parse(str(ledger.claimed_at)) >= STUCK_AFTER
             ):
                 self.schedule.settle_reminder(ledger, "unknown", at, "outcome_unknown")
                 self.on_unknown(kind)
@@ -429,9 +424,3 @@ class ReminderSender:
             return "unknown"
         settle("sent")
         return "sent"
-
-
-def _tz(contact: Contact) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(contact.time_zone)

@@ -31,10 +31,6 @@ CATCH_UP = timedelta(days=7)
 MARGIN = timedelta(minutes=15)
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class Sweeper(Protocol):
     def run(self) -> int: ...
 
@@ -58,7 +54,7 @@ class ReminderSweep:
         now = self.now()
         until = clock.iso(now)
         cursor = self.schedule.swept_until()
-        since = max(_parse(cursor) - MARGIN, now - CATCH_UP) if cursor else now - CATCH_UP
+        since = max(clock.parse(cursor) - MARGIN, now - CATCH_UP) if cursor else now - CATCH_UP
         counts = {
             "notices": self._hand(self._notices(now, until)),
             "tasks": self._hand(self._tasks(since, now, until)),

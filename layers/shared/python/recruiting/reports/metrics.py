@@ -27,7 +27,6 @@ The definitions (docs/reports.md says the same for people):
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -111,10 +110,6 @@ def _days(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 86_400
 
 
-def _median(values: list[float]) -> str:
-    return f"{statistics.median(values):.1f}" if values else ""
-
-
 def _histogram_median(bins: Counter[int]) -> str:
     """The median of values kept as counts per tenth of a day (constant memory)."""
     total = sum(bins.values())
@@ -132,10 +127,6 @@ def _histogram_median(bins: Counter[int]) -> str:
 
     middle = (nth((total - 1) // 2) + nth(total // 2)) / 2
     return f"{middle:.1f}"
-
-
-def _mean(values: list[float]) -> str:
-    return f"{statistics.fmean(values):.1f}" if values else ""
 
 
 def _rate(part: int, whole: int) -> str:

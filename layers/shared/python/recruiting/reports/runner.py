@@ -22,6 +22,7 @@ from recruiting.reports.exports import to_csv, to_pdf
 from recruiting.reports.metrics import Metrics
 from recruiting.reports.models import ReportRequest, SubscriptionRequest
 from recruiting.reports.service import scoped
+from recruiting.storage.files import ResumeStore
 from recruiting.storage.items import ReportRunItem
 from recruiting.storage.jobs import JobRepository
 from recruiting.storage.reports import ReportRepository
@@ -30,41 +31,12 @@ EMAIL_LINK_SECONDS = 24 * 3600
 CATCH_UP = timedelta(days=7)
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-class Store:
-    """Where report files go (S3 in the stack and under moto)."""
-
-    def __init__(self, bucket: str) -> None:
-        import boto3
-
-        self.bucket = bucket
-        self.client = boto3.client("s3")
-
-    def put(self, key: str, body: bytes, content_type: str, filename: str) -> None:
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=key,
-            Body=body,
-            ContentType=content_type,
-            ContentDisposition=f'attachment; filename="{filename}"',
-        )
-
-    def link(self, key: str, seconds: int) -> str:
-        url: str = self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=seconds
-        )
-        return url
-
-
 class ReportRunner:
     def __init__(
         self,
         reports: ReportRepository,
         jobs: JobRepository,
-        store: Store,
+        store: ResumeStore,
         mailer: mail.Mailer,
         *,
         sender_email: str,
@@ -109,12 +81,9 @@ class ReportRunner:
             stamp = f"{request.report}-{request.start}-{request.end}"
             csv_key, pdf_key = f"runs/{run_id}/{stamp}.csv", f"runs/{run_id}/{stamp}.pdf"
             self.store.put(
-                csv_key,
-                to_csv(report, described, bom=request.csv_bom),
-                "text/csv; charset=utf-8",
-                f"{stamp}.csv",
+                csv_key, to_csv(report, described, bom=request.csv_bom), "text/csv; charset=utf-8"
             )
-            self.store.put(pdf_key, to_pdf(report, described), "application/pdf", f"{stamp}.pdf")
+            self.store.put(pdf_key, to_pdf(report, described), "application/pdf")
         except Exception as error:
             if final:
                 self.reports.finish(
@@ -144,8 +113,8 @@ class ReportRunner:
         hours = EMAIL_LINK_SECONDS // 3600
         text = (
             f"{title}\n{request.start} to {request.end} ({request.time_zone})\n\n"
-            f"CSV: {self.store.link(csv_key, EMAIL_LINK_SECONDS)}\n"
-            f"PDF: {self.store.link(pdf_key, EMAIL_LINK_SECONDS)}\n\n"
+            f"CSV: {self._link(csv_key)}\n"
+            f"PDF: {self._link(pdf_key)}\n\n"
             f"The links expire in {hours} hours.\n"
         )
         raw = mail.build_notice(
@@ -158,6 +127,9 @@ class ReportRunner:
         )
         self.mailer.send(raw, recipient=str(item.email), sender=self.sender_email)
 
+    def _link(self, key: str) -> str:
+        return self.store.download_url(key, EMAIL_LINK_SECONDS, key.rsplit("/", 1)[-1])
+
     def sweep(self) -> int:
         """Start every subscription that is due (looking back a week after an outage)."""
         now = self.now()
@@ -168,7 +140,7 @@ class ReportRunner:
             for subscription in list(self.reports.due(day, until)):
                 due = str(subscription.next_run_at)
                 body = SubscriptionRequest.model_validate(subscription.body)
-                request = run_request(body, _parse(due))
+                request = run_request(body, clock.parse(due))
                 run_id = hashlib.sha256(
                     f"{subscription.subscription_id}#{due}".encode()
                 ).hexdigest()[:32]
@@ -186,7 +158,7 @@ class ReportRunner:
                     gsi2pk=f"OWNER#{subscription.owner}",
                     gsi2sk=f"{until}#RUN#{run_id}",
                 )
-                following = clock.iso(next_run(body, max(now, _parse(due))))
+                following = clock.iso(next_run(body, max(now, clock.parse(due))))
                 if self.reports.add_run(run):
                     self.enqueue(run_id)
                     started += 1

@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+from recruiting import clock
 from recruiting.models.jobs import Job, JobStatus
 from recruiting.reports.metrics import Change, Entry, Hired
 from recruiting.reports.models import Filters
 from recruiting.storage.items import ApplicationItem, CandidatesTableItem, StageChangeItem
 from recruiting.storage.jobs import JobRepository
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -83,7 +80,7 @@ def entries(start: date, end: date, jobs: dict[int, Job]) -> Iterator[Entry]:
     """Applications of these jobs received around the window, as they are now."""
     for item in _period("APPLIED", start, end):
         if isinstance(item, ApplicationItem) and int(item.job_id) in jobs:
-            yield Entry(int(item.job_id), str(item.stage), _parse(str(item.applied_at)))
+            yield Entry(int(item.job_id), str(item.stage), clock.parse(str(item.applied_at)))
 
 
 def changes(start: date, end: date, jobs: dict[int, Job]) -> Iterator[Change]:
@@ -98,10 +95,10 @@ def changes(start: date, end: date, jobs: dict[int, Job]) -> Iterator[Change]:
             kind=str(item.kind or "move"),
             from_stage=item.from_stage,
             to_stage=str(item.to_stage),
-            at=_parse(str(item.at)),
+            at=clock.parse(str(item.at)),
             actor=str(item.actor),
             reason=item.reason,
-            since=_parse(str(item.since)) if item.since else None,
+            since=clock.parse(str(item.since)) if item.since else None,
         )
 
 
@@ -114,7 +111,7 @@ def hired(hires: list[Change]) -> dict[str, Hired]:
             outcome = item.outcome.as_dict() if item.outcome else {}
             start_date = outcome.get("start_date")
             facts[str(item.application_id)] = Hired(
-                applied_at=_parse(str(item.applied_at)),
+                applied_at=clock.parse(str(item.applied_at)),
                 source=item.source,
                 start_date=date.fromisoformat(start_date) if start_date else None,
             )
