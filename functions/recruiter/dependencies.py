@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from recruiting.ats.collaboration import CollaborationService
 from recruiting.ats.duplicates import DuplicateService
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # outreach loads at first use: its models cost cold start
     from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
+    from recruiting.privacy.service import PrivacyRequests
     from recruiting.reports.service import ReportService
 
 
@@ -45,6 +46,7 @@ class Dependencies:
     interviews: InterviewService
     reports: ReportService
     surveys: Surveys
+    privacy: PrivacyRequests
     self_identification: SelfIdentificationReport
     duplicates: DuplicateService
     search: SearchService
@@ -58,9 +60,11 @@ def build(settings: Settings) -> Dependencies:
     from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
     from recruiting.outreach.surveys import Surveys
+    from recruiting.privacy.service import PrivacyRequests
     from recruiting.reports.service import ReportService
     from recruiting.secrets import link_signing_key
     from recruiting.storage.outreach import OutreachRepository
+    from recruiting.storage.privacy import PrivacyRepository
     from recruiting.storage.reports import ReportRepository
     from recruiting.storage.schedule import ScheduleRepository
 
@@ -109,6 +113,9 @@ def build(settings: Settings) -> Dependencies:
             key=link_signing_key,
             public_url=settings.public_api_url,
         ),
+        privacy=PrivacyRequests(
+            PrivacyRepository(), files, _queue(settings.privacy_requests_queue)
+        ),
         self_identification=SelfIdentificationReport(jobs),
         duplicates=DuplicateService(pipeline, applications, events),
         search=search,
@@ -123,6 +130,15 @@ def _report_queue(url: str) -> Callable[[str], None]:
         boto3.client("sqs").send_message(
             QueueUrl=url, MessageBody=json.dumps({"type": "report.run", "run_id": run_id})
         )
+
+    return enqueue
+
+
+def _queue(url: str) -> Callable[[dict[str, Any]], None]:
+    def enqueue(message: dict[str, Any]) -> None:
+        import boto3
+
+        boto3.client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps(message))
 
     return enqueue
 

@@ -16,7 +16,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recruiter import dependencies
 from recruiter.observability import logger, metrics
-from recruiter.routers import candidates, interviews, jobs, outreach, pools, reports, tasks
+from recruiter.routers import (
+    candidates,
+    interviews,
+    jobs,
+    outreach,
+    pools,
+    privacy,
+    reports,
+    tasks,
+)
 from recruiting.errors import DomainError
 from recruiting.http import error_body, from_request_validation, status_of
 
@@ -28,6 +37,7 @@ app.include_router(pools.router)
 app.include_router(outreach.router)
 app.include_router(interviews.router)
 app.include_router(reports.router)
+app.include_router(privacy.router)
 
 
 @app.exception_handler(DomainError)
@@ -71,6 +81,7 @@ def openapi_document() -> dict[str, Any]:
     )
     from recruiting.models.jobs import JobFields, NewJob
     from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
+    from recruiting.privacy.service import ConsentRequest
     from recruiting.reports.models import ReportRequest, SubscriptionRequest
 
     document: dict[str, Any] = json.loads(
@@ -101,6 +112,7 @@ def openapi_document() -> dict[str, Any]:
         ("/ats/users/{user_id}/profile", "put"): StaffProfileRequest,
         ("/ats/reports", "post"): ReportRequest,
         ("/ats/report-subscriptions", "post"): SubscriptionRequest,
+        ("/ats/candidates/{candidate_id}/consents", "post"): ConsentRequest,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -18,6 +18,9 @@ from constructs import Construct
 
 from recruiting_infra.nag import acknowledge
 
+# Where SES stores received replies in the replies bucket.
+REPLIES_PREFIX = "inbound/"
+
 
 class EmailFeedback(Construct):
     def __init__(
@@ -107,7 +110,9 @@ class EmailFeedback(Construct):
                     tls_policy=ses.TlsPolicy.REQUIRE,
                     actions=[
                         ses_actions.S3(
-                            bucket=self.replies, object_key_prefix="inbound/", topic=self.topic
+                            bucket=self.replies,
+                            object_key_prefix=REPLIES_PREFIX,
+                            topic=self.topic,
                         )
                     ],
                 )

@@ -61,20 +61,27 @@ TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
         "dynamodb:DescribeTable",
     ),
 }
+# An index is only ever queried (reads by key and writes go to the table; no Scan).
+INDEX_ACTIONS = ("dynamodb:Query",)
 TABLE_KEY_ACTIONS: dict[str, tuple[str, ...]] = {
     "read": ("kms:Decrypt", "kms:DescribeKey"),
     "write": ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
 }
-# Deleting an object leaves a delete marker; the version expires with the
-# bucket's noncurrent-version lifecycle, so erasure needs no version rights.
+# Deleting an object leaves a delete marker and the old version (it expires with the
+# bucket's noncurrent-version lifecycle); only the privacy function's "erase" access
+# deletes versions.
 OBJECT_ACTIONS: dict[str, tuple[str, ...]] = {
     "read": ("s3:GetObject",),
     "write": ("s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"),
+    # Erasure: every version and delete marker goes, so nothing waits for the
+    # noncurrent-version lifecycle.
+    "erase": ("s3:DeleteObject", "s3:DeleteObjectVersion"),
 }
 OBJECT_KEY_ACTIONS: dict[str, tuple[str, ...]] = {
     "read": ("kms:Decrypt",),
     # Multipart uploads with SSE-KMS decrypt the data key too.
     "write": ("kms:GenerateDataKey", "kms:Decrypt"),
+    "erase": (),
 }
 QUEUE_SEND_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
@@ -308,19 +315,22 @@ class Functions(Construct):
         key_actions: set[str] = set()
         for key, access in declared.tables:
             table = self._resources.tables[key]
-            resources = [table.table_arn]
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=_union(TABLE_ACTIONS, access), resources=[table.table_arn]
+                )
+            )
             if "read" in _modes(access) and self._declaration.table(key).indexes:
                 index_arn = f"{table.table_arn}/index/*"
-                resources.append(index_arn)
+                role.add_to_principal_policy(
+                    iam.PolicyStatement(actions=list(INDEX_ACTIONS), resources=[index_arn])
+                )
                 acknowledge(
                     role,
                     wildcard_resource_finding(self, index_arn),
                     f"Queries on the declared indexes of the {key} table "
                     f"({', '.join(i.name for i in self._declaration.table(key).indexes)}).",
                 )
-            role.add_to_principal_policy(
-                iam.PolicyStatement(actions=_union(TABLE_ACTIONS, access), resources=resources)
-            )
             key_actions.update(_union(TABLE_KEY_ACTIONS, access))
         self._grant_key(role, self._resources.data_key, key_actions)
 
@@ -334,10 +344,11 @@ class Functions(Construct):
                     actions=_union(OBJECT_ACTIONS, access.access), resources=objects
                 )
             )
-            if "read" in _modes(access.access):
+            if "read" in _modes(access.access) or access.access == "erase":
+                listing = "s3:ListBucketVersions" if access.access == "erase" else "s3:ListBucket"
                 role.add_to_principal_policy(
                     iam.PolicyStatement(
-                        actions=["s3:ListBucket"],
+                        actions=[listing],
                         resources=[bucket.bucket_arn],
                         conditions={
                             "StringLike": {"s3:prefix": [f"{p}*" for p in access.prefixes]}

@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -13,12 +14,12 @@ from constructs import Construct
 from recruiting_infra.api import STAGE_NAME, Api
 from recruiting_infra.data import DataTables
 from recruiting_infra.declaration import Declaration, pascal
-from recruiting_infra.email import EmailFeedback
+from recruiting_infra.email import REPLIES_PREFIX, EmailFeedback
 from recruiting_infra.functions import METRICS_NAMESPACE, Functions, Resources
 from recruiting_infra.identity import Identity
 from recruiting_infra.messaging import Messaging
 from recruiting_infra.monitoring import Alarms
-from recruiting_infra.nag import acknowledge
+from recruiting_infra.nag import acknowledge, wildcard_resource_finding
 from recruiting_infra.settings import Settings
 from recruiting_infra.storage import Storage
 
@@ -142,6 +143,7 @@ class RecruitingStack(Stack):
             deployment=deployment,
             log_retention=retention,
         )
+        self._erase_replies()
         self.api: Api | None = None
         if any(f.routes for f in declaration.functions):
             self.api = Api(
@@ -176,6 +178,10 @@ class RecruitingStack(Stack):
                 **{f"{k} queue": q for k, q in self.messaging.dead_letter_queues.items()},
                 **{f"{k} function": q for k, q in self.functions.dead_letter_queues.items()},
             },
+            functions=self.functions.functions,
+            rest_api=self.api.rest_api if self.api is not None else None,
+            # SES reputation is the account's: watched whenever this stack sends e-mail.
+            sends_email=any(f.sends_email for f in declaration.functions),
         )
         if "outreach" in self.functions.functions:
             for metric, description in (
@@ -203,6 +209,24 @@ class RecruitingStack(Stack):
                 )
         self._acknowledge_notifications_handler()
         self._outputs()
+
+    def _erase_replies(self) -> None:
+        """The privacy function deletes an erased person's stored replies: delete only,
+        under the prefix SES writes to; no role may read that bucket."""
+        privacy = self.functions.functions.get("privacy")
+        replies = self.email.replies if self.email else None
+        if privacy is None or replies is None:
+            return
+        privacy.add_environment("REPLIES_BUCKET_NAME", replies.bucket_name)
+        objects = replies.arn_for_objects(f"{REPLIES_PREFIX}*")
+        privacy.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:DeleteObject"], resources=[objects])
+        )
+        acknowledge(
+            privacy.role or privacy,
+            wildcard_resource_finding(self, objects),
+            "Stored replies under the prefix SES writes to; delete only, to erase a person.",
+        )
 
     def _acknowledge_notifications_handler(self) -> None:
         handler = self.node.try_find_child(_NOTIFICATIONS_HANDLER_ID)

@@ -121,7 +121,9 @@ def test_failed_scheduled_runs_wait_in_a_dead_letter_queue_with_an_alarm(generat
     alarmed = [
         a
         for a in generated.of_type("AWS::CloudWatch::Alarm").values()
-        if a["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": [dlq_id, "QueueName"]}
+        # (account-level alarms, such as SES reputation, have no dimensions)
+        if a["Properties"].get("Dimensions")
+        == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq_id, "QueueName"]}}]
     ]
     assert len(alarmed) == 1
 

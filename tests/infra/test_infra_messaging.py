@@ -177,5 +177,15 @@ def test_replies_for_the_reply_domain_are_stored_and_reach_the_outreach_queue(sy
     # And the outreach function knows the domain, but no function may read the bucket
     function = synthesized.properties(synthesized.stack.functions.functions["outreach"])
     assert function["Environment"]["Variables"]["REPLY_DOMAIN"] == "replies.acme.example"
+    # (the privacy function may delete an erased person's replies, and nothing else)
     policies = synthesized.of_type("AWS::IAM::Policy").values()
-    assert not [p for p in policies if bucket_id in str(p["Properties"]["PolicyDocument"])]
+    touching = [
+        s
+        for p in policies
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if bucket_id in str(s)
+    ]
+    assert [s["Action"] for s in touching] == ["s3:DeleteObject"]
+    assert "inbound/*" in str(touching[0]["Resource"])
+    privacy = synthesized.properties(synthesized.stack.functions.functions["privacy"])
+    assert bucket_id in str(privacy["Environment"]["Variables"]["REPLIES_BUCKET_NAME"])

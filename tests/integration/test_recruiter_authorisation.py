@@ -155,6 +155,19 @@ ROUTES = {
         "allowed": {"admin", "recruiter", "hiring_manager"},
         "body": {},
     },
+    # Privacy requests are for admins; staff record consent.
+    ("GET", "/ats/candidates/{candidate_id}/privacy-export"): {"allowed": {"admin"}},
+    ("POST", "/ats/candidates/{candidate_id}/erasure"): {"allowed": {"admin"}, "body": {}},
+    ("GET", "/ats/candidates/{candidate_id}/erasure"): {"allowed": {"admin"}},
+    ("POST", "/ats/candidates/{candidate_id}/consents"): {
+        "allowed": {"admin", "recruiter"},
+        "body": {
+            "processing": True,
+            "retention": False,
+            "policy_version": "2026-01",
+            "source": "email",
+        },
+    },
 }
 
 

@@ -35,6 +35,9 @@ class Settings(BaseModel):
     event_bus: str = ""
     outreach_queue: str = ""
     reminders_queue: str = ""
+    privacy_requests_queue: str = ""
+    # Received replies (SES), when the stack receives mail: only erasure deletes there.
+    replies_bucket: str = ""
     # Outreach: the sender address and name, the postal address every e-mail
     # carries, where unsubscribe links point, and the key that signs them.
     sender_email: str = "recruiting@example.com"
@@ -96,6 +99,8 @@ class Settings(BaseModel):
             "report_requests_queue": env.get(wiring.REPORT_REQUESTS_QUEUE.env, ""),
             "outreach_queue": env.get("OUTREACH_QUEUE_URL", ""),
             "reminders_queue": env.get(wiring.REMINDERS_QUEUE.env, ""),
+            "privacy_requests_queue": env.get(wiring.PRIVACY_REQUESTS_QUEUE.env, ""),
+            "replies_bucket": env.get("REPLIES_BUCKET_NAME", ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
             "region": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1")),

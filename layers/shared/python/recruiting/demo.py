@@ -28,6 +28,7 @@ CONSENT_EU = ConsentPolicy(
     requires_processing_consent=True,
     requires_retention_consent=True,
     retention_days=365,
+    anonymise_after_months=6,
     policy_version="2026-01",
     text="We process your application to assess it, and keep it for a year to consider you again.",
 )

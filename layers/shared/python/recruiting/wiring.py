@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Access = Literal["read", "write", "read_write"]
+# "erase" (buckets only): delete every version under the prefixes, and list them.
+Access = Literal["read", "write", "read_write", "erase"]
 Auth = Literal["public", "recruiter"]
 
 
@@ -273,6 +274,8 @@ SEARCH_UPDATES_QUEUE = Queue(
                 "application.hired",
                 "candidate.updated",
                 "candidate.merged",
+                "candidate.erased",
+                "candidate.anonymised",
                 "resume.parsed",
             ),
         ),
@@ -309,12 +312,21 @@ REPORT_REQUESTS_QUEUE = Queue(
     max_receives=3,
 )
 
+PRIVACY_REQUESTS_QUEUE = Queue(
+    key="privacy_requests",
+    env="PRIVACY_REQUESTS_QUEUE_URL",
+    purpose="erasure requests from the recruiter API (one message per person)",
+    # Six times the privacy function's timeout.
+    visibility_timeout_seconds=720,
+    max_receives=5,
+)
 QUEUES: tuple[Queue, ...] = (
     RESUME_UPLOADS_QUEUE,
     SEARCH_UPDATES_QUEUE,
     OUTREACH_QUEUE,
     REMINDERS_QUEUE,
     REPORT_REQUESTS_QUEUE,
+    PRIVACY_REQUESTS_QUEUE,
 )
 
 RESUMES = Bucket(
@@ -472,6 +484,10 @@ RECRUITER = Function(
         Route("POST", "/ats/report-subscriptions", "recruiter"),
         Route("DELETE", "/ats/report-subscriptions/{subscription_id}", "recruiter"),
         Route("POST", "/ats/report-subscriptions/{subscription_id}/send", "recruiter"),
+        Route("GET", "/ats/candidates/{candidate_id}/privacy-export", "recruiter"),
+        Route("POST", "/ats/candidates/{candidate_id}/erasure", "recruiter"),
+        Route("GET", "/ats/candidates/{candidate_id}/erasure", "recruiter"),
+        Route("POST", "/ats/candidates/{candidate_id}/consents", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -484,7 +500,7 @@ RECRUITER = Function(
         ("reports", "read_write"),
         ("idempotency", "read_write"),
     ),
-    sends_to=("report_requests",),
+    sends_to=("report_requests", "privacy_requests"),
     buckets=(
         BucketAccess("reports", ("runs/",), "read"),
         BucketAccess("resumes", ("applications/", "imports/"), "read"),
@@ -591,6 +607,34 @@ REPORT_EXPORTS = Function(
     service="report_exports",
 )
 
+PRIVACY = Function(
+    name="privacy",
+    description=(
+        "Erases a person on request (every item, file version and stored reply; a keyed "
+        "hash stays suppressed) and, daily, anonymises candidates past their retention"
+    ),
+    handler="privacy.handler.lambda_handler",
+    dependency_layers=("core",),
+    consumes=("privacy_requests",),
+    schedules=("rate(1 day)",),
+    tables=(
+        ("candidates", "read_write"),
+        ("outreach", "read_write"),
+        ("schedule", "read_write"),
+        ("tasks", "read_write"),
+        ("self_identification", "read_write"),
+        ("jobs", "read"),
+    ),
+    # The only role that may delete object versions; it reads no file.
+    buckets=(BucketAccess("resumes", ("applications/", "imports/", "parsed/"), "erase"),),
+    # The suppression list's keyed hash is derived from the link-signing secret.
+    signs_links=True,
+    publishes_to=("events",),
+    memory_mb=512,
+    timeout_seconds=120,
+    service="privacy",
+)
+
 FUNCTIONS: tuple[Function, ...] = (
     INTAKE,
     RECRUITER,
@@ -599,6 +643,7 @@ FUNCTIONS: tuple[Function, ...] = (
     OUTREACH,
     REMINDERS,
     REPORT_EXPORTS,
+    PRIVACY,
 )
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.

@@ -72,7 +72,12 @@ class ConsentPolicy(BaseModel):
 
     requires_processing_consent: bool = False
     requires_retention_consent: bool = False
-    retention_days: int | None = None
+    # With retention consent: how long after the person's last activity they are kept
+    # (None: as long as the consent stands).
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    # Without it: a rejected or withdrawn candidate inactive this long is anonymised
+    # on schedule (None: never automatically).
+    anonymise_after_months: int | None = Field(default=None, ge=1, le=120)
     policy_version: str = "2026-01"
     text: str = ""
 

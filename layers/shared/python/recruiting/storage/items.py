@@ -307,6 +307,9 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     # Every stage move is conditional on this, so concurrent moves cannot both win.
     version = NumberAttribute(default=1)
     outcome: MapAttribute[str, Any] = MapAttribute(null=True)  # reason, start date, by whom
+    # Retention anonymised the person: what identified them is gone, and the
+    # application left the job's pipeline (gsi1, gsi3); it still counts in reports.
+    anonymised_at = UnicodeAttribute(null=True)
 
 
 class ApplyMarkerItem(CandidatesTableItem, discriminator="apply_marker"):
@@ -354,6 +357,40 @@ class ScorecardItem(CandidatesTableItem, discriminator="scorecard"):
     recommendation = UnicodeAttribute()
     notes = UnicodeAttribute(null=True)
     submitted_at = UnicodeAttribute()
+
+
+class ConsentItem(CandidatesTableItem, discriminator="consent"):
+    """pk CAND#<cid>, sk CONSENT#<at>: consent recorded by staff (the person asked by
+    e-mail, withdrew it, gave it on a call). The latest record wins over the consent
+    given with an application; each keeps its time, policy version and who recorded it."""
+
+    processing = BooleanAttribute()
+    retention = BooleanAttribute()
+    marketing = BooleanAttribute()
+    policy_version = UnicodeAttribute()
+    source = UnicodeAttribute()  # how it was given: email | call | in_person | letter | form
+    recorded_by = UnicodeAttribute()
+    recorded_at = UnicodeAttribute()
+
+
+class PrivacyAuditItem(CandidatesTableItem, discriminator="privacy_audit"):
+    """pk PRIVACY#<cid>, sk ERASURE or ANONYMISED: what happened to a person's data.
+
+    Ids, times and counts only: after an erasure nothing here names the person.
+    An erasure request is ``queued`` -> ``running`` -> ``done``; redelivery or a second
+    request finds the record and finishes the same work.
+    """
+
+    candidate_id = UnicodeAttribute()
+    action = UnicodeAttribute()  # erasure | anonymisation
+    status = UnicodeAttribute()  # queued | running | done
+    requested_by = UnicodeAttribute()  # a user id, or "retention"
+    requested_at = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)  # a code: request | retention
+    completed_at = UnicodeAttribute(null=True)
+    # {"items": {"<type>": n}, "objects": n, "suppressed": n}
+    counts: MapAttribute[str, Any] = MapAttribute(null=True)
+    attempts = NumberAttribute(default=0)
 
 
 class PoolItem(CandidatesTableItem, discriminator="pool"):
@@ -568,9 +605,9 @@ class SendItem(OutreachTableItem, discriminator="send"):
 
 
 class SuppressionItem(OutreachTableItem, discriminator="suppression"):
-    """pk SUPPRESS#<sha256 of the normalised address>, sk SUPPRESS: never mail it again."""
+    """pk SUPPRESS#<HMAC-SHA256 of the normalised address>, sk SUPPRESS: never mail it again."""
 
-    reason = UnicodeAttribute()  # unsubscribed | bounce | complaint
+    reason = UnicodeAttribute()  # unsubscribed | bounce | complaint | erased
     at = UnicodeAttribute()
 
 
@@ -831,6 +868,8 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
         ImportFileItem,
         ImportSummaryItem,
         InteractionItem,
+        ConsentItem,
+        PrivacyAuditItem,
     ),
     "self_identification": (),
     "tasks": (),

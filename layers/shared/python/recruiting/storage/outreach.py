@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +25,17 @@ from recruiting.storage.items import (
 
 
 def address_key(email: str) -> str:
-    """The suppression key of an address: a hash, so the list holds no addresses."""
+    """The suppression key of an address: an HMAC-SHA256 under a key derived from the
+    link-signing secret, so the list holds no addresses and, without the key, cannot be
+    tested against a guessed one. (Rotating that secret would orphan the list.)"""
+    from recruiting.secrets import link_signing_key
+
+    key = hmac.new(link_signing_key().encode(), b"suppression-list", hashlib.sha256).digest()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_address_key(email: str) -> str:
+    """The unkeyed SHA-256 the list used before the keyed hash; still honoured."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
@@ -212,10 +223,10 @@ class OutreachRepository:
     # --- suppression and caps --------------------------------------------------------
 
     def suppressed(self, email: str) -> SuppressionItem | None:
-        try:
-            return SuppressionItem.get(f"SUPPRESS#{address_key(email)}", "SUPPRESS")
-        except DoesNotExist:
-            return None
+        """The address's suppression (keyed hash, or the older unkeyed one), in one read."""
+        keys = [(f"SUPPRESS#{k(email)}", "SUPPRESS") for k in (address_key, legacy_address_key)]
+        found = list(SuppressionItem.batch_get(keys))
+        return found[0] if found else None
 
     def suppress(self, email: str, reason: str, now: str) -> bool:
         """Add an address to the suppression list once; False when it was there."""

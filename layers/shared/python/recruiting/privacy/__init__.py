@@ -1,0 +1,1 @@
+"""Privacy requests (export, erasure, consent) and retention."""
