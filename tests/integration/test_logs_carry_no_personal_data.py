@@ -34,6 +34,7 @@ def test_a_whole_flow_logs_no_personal_data(
 
     monkeypatch.setenv("OUTREACH_OUTBOX_DIR", str(tmp_path / "outbox"))
     from outreach import handler as outreach
+    from privacy import handler as privacy
     from reminders import handler as reminders
     from report_exports import handler as report_exports
     from resume_parser import handler as parser
@@ -41,7 +42,7 @@ def test_a_whole_flow_logs_no_personal_data(
     from recruiting_local.inbox import notification, sns_envelope
     from search_indexer import handler as indexer
 
-    for module in (outreach, reminders, report_exports, parser, indexer):
+    for module in (outreach, reminders, report_exports, parser, indexer, privacy):
         module.use(None)
     sqs = boto3.client("sqs")
     recruiter = ats.as_role("recruiter")
@@ -123,6 +124,12 @@ def test_a_whole_flow_logs_no_personal_data(
     drain(aws[wiring.REPORT_REQUESTS_QUEUE.env], report_exports.lambda_handler, "report_exports")
     # And the rejection goes on the bus
     recruiter.post_json(f"{path}/reject", {"reason": "skills"})
+    # An admin exports the person's data, then erases them
+    admin = ats.as_role("admin", "admin-1")
+    assert admin.get(f"/ats/candidates/{candidate}/privacy-export").status == 200
+    assert admin.post_json(f"/ats/candidates/{candidate}/erasure", {}).status == 202
+    assert drain(aws[wiring.PRIVACY_REQUESTS_QUEUE.env], privacy.lambda_handler, "privacy") == []
+    assert admin.get(f"/ats/candidates/{candidate}/erasure").json()["status"] == "done"
 
     # Then nothing any function printed (logs, metrics) names the person
     captured = capfd.readouterr()
@@ -140,5 +147,5 @@ def test_a_whole_flow_logs_no_personal_data(
     )
     for message in events:
         assert _pii_in(json.dumps(message)) == []
-    for module in (outreach, reminders, report_exports, parser, indexer):
+    for module in (outreach, reminders, report_exports, parser, indexer, privacy):
         module.use(None)
