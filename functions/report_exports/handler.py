@@ -75,7 +75,7 @@ def record_handler(record: SQSRecord) -> None:
         return
     receives = int((record.raw_event.get("attributes") or {}).get("ApproximateReceiveCount", 1))
     final = receives >= wiring.REPORT_REQUESTS_QUEUE.max_receives
-    result = build().build(str(body["run_id"]), final=final)
+    result = build().build(str(body["run_id"]), final=final, redelivered=receives > 1)
     logger.info("report run", extra={"run_id": body["run_id"], "result": result})
     if result == "done":
         metrics.add_metric(name="ReportBuilt", unit=MetricUnit.Count, value=1)

@@ -294,7 +294,10 @@ class PipelineService:
             "parsed_at": item.parsed_at,
             "filled": list(item.filled or []),
             "profile": item.profile,
-            "document_url": self.files.download_url(item.document_key, DOWNLOAD_LINK_SECONDS),
+            # (an attachment: an uploaded file never opens in the recruiter's browser)
+            "document_url": self.files.download_url(
+                item.document_key, DOWNLOAD_LINK_SECONDS, item.document_key.rsplit("/", 1)[-1]
+            ),
         }
         if source.startswith("APP#"):
             view.update(source="application", application_id=source.removeprefix("APP#"))

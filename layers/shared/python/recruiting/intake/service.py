@@ -52,6 +52,16 @@ from recruiting.storage.jobs import JobRepository, Posting, PostingFilters
 
 logger = Logger(child=True)
 
+# Errors with which DynamoDB refuses a TransactWriteItems as a whole: nothing written.
+_NOT_WRITTEN = frozenset(
+    {
+        "TransactionCanceledException",
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+    }
+)
+
 FieldNamer = Callable[[str], str]
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -288,6 +298,13 @@ class IntakeService:
                 self.files.delete(key)
             logger.info("application write conflict, retrying")
             return None
+        except Exception as exc:
+            # DynamoDB refused the whole transaction (throttled, cancelled): nothing
+            # was stored, so neither may the files be (the client retries). When the
+            # outcome is unknown (a timeout, a 5xx) the files stay: they may be in use.
+            if getattr(exc, "cause_response_code", None) in _NOT_WRITTEN:
+                self._discard(stored_keys)
+            raise
 
         detail = {
             "application_id": application_id,
@@ -308,6 +325,13 @@ class IntakeService:
                 "application.received not published", extra={"application_id": application_id}
             )
         return Outcome(receipt, created=True)
+
+    def _discard(self, keys: list[str]) -> None:
+        for key in keys:
+            try:
+                self.files.delete(key)
+            except Exception:  # the write's own error is the one to report
+                logger.exception("an unused file was not deleted", extra={"key": key})
 
     def _store_documents(
         self, candidate_id: str, application_id: str, documents: list[PreparedDocument]

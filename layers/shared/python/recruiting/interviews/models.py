@@ -43,7 +43,19 @@ def _email(value: str) -> str:
     return value
 
 
+def _one_line(value: str) -> str:
+    """The title is the invitations' subject: one line, no control characters."""
+    from recruiting.outreach.mail import check_header
+
+    try:
+        check_header("title", value)
+    except ValueError:
+        raise ValueError("title: one line, without line breaks or control characters") from None
+    return value
+
+
 Zone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
+Title = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 HttpsUrl = Annotated[str, Field(max_length=2000), AfterValidator(_https)]
 UserId = Annotated[str, Field(pattern=r"^[A-Za-z0-9@._+-]{1,128}$")]
 Attribute = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -69,7 +81,7 @@ def instant(value: datetime, zone: str) -> datetime:
 class InterviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(default="Interview", min_length=1, max_length=200)
+    title: Title = "Interview"
     # With an offset, or wall-clock times in ``time_zone``.
     start: datetime
     end: datetime
@@ -99,7 +111,7 @@ class RescheduleRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: Title | None = None
     start: datetime | None = None
     end: datetime | None = None
     time_zone: Zone | None = None

@@ -199,6 +199,11 @@ def build_message(
     return message.as_bytes()
 
 
+def check_header(header: str, value: str) -> str:
+    """``value`` if it can be (part of) one header line, else ValueError naming ``header``."""
+    return _single_line(header, value)
+
+
 def check_address(header: str, value: str) -> str:
     """``value`` if it is one plain ASCII address, else ValueError naming ``header``."""
     _address(header, value)

@@ -46,6 +46,16 @@ class SequenceRequest(BaseModel):
     job_title: str | None = Field(default=None, max_length=200)
     company: str | None = Field(default=None, max_length=120)
 
+    @field_validator("sender_name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """The From header's display name: one line, no control characters."""
+        if value is not None:
+            from recruiting.outreach.mail import check_header
+
+            check_header("sender_name", value)
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _zone(cls, value: str) -> str:

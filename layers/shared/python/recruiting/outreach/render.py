@@ -163,6 +163,8 @@ def _check(field: TemplateField, source: str) -> None:
         unknown = meta.find_undeclared_variables(tree) - TOKENS
     except jinja2.TemplateSyntaxError as error:  # an unknown filter
         raise TemplateError(field, "template_syntax", _syntax_message(error)) from error
+    # Jinja never counts its own ``self`` (the template) as undeclared: check every name.
+    unknown |= {node.name for node in tree.find_all(nodes.Name)} - TOKENS
     if unknown:
         raise TemplateError(
             field,

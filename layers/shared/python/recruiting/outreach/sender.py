@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from pydantic import ValidationError
 
 from recruiting import clock
 from recruiting.outreach import mail
@@ -74,7 +75,10 @@ class OutreachSender:
         sequence = self.outreach.sequence(message.sequence_id)
         if sequence is None:
             return self._stop(enrolment, "sequence_deleted")
-        body = SequenceRequest.model_validate(sequence.body)
+        try:
+            body = SequenceRequest.model_validate(sequence.body)
+        except ValidationError:  # stored before a rule tightened (a sender name): stop
+            return self._stop(enrolment, "sequence_invalid")
         person = self.applications.get_candidate(message.candidate_id)
         if person is None:
             return self._stop(enrolment, "person_gone")

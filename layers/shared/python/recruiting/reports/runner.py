@@ -53,12 +53,14 @@ class ReportRunner:
         self.enqueue = enqueue
         self.now = now
 
-    def build(self, run_id: str, final: bool = False) -> str:
-        """Build the run; ``final``: the queue's last delivery, so a failure is recorded."""
+    def build(self, run_id: str, final: bool = False, redelivered: bool = False) -> str:
+        """Build the run; ``final``: the queue's last delivery, so a failure is recorded.
+        ``redelivered``: the message came back after its visibility timeout (six times the
+        function's), so a run still ``running`` was left by a worker that timed out."""
         item = self.reports.run(run_id)
         if item is None:
             return "gone"
-        if not self.reports.start(item):
+        if not self.reports.start(item, take_over=redelivered):
             return "duplicate"
         try:
             request = ReportRequest.model_validate(
@@ -104,7 +106,22 @@ class ReportRunner:
             finished_at=clock.iso(self.now()),
         )
         if item.email:
-            self._mail(item, report.title, request, csv_key, pdf_key)
+            try:
+                self._mail(item, report.title, request, csv_key, pdf_key)
+            except (mail.Throttled, mail.Unavailable) as error:
+                # Nothing was sent: unless this was the last delivery, the run goes back
+                # to the queue, and SQS's redelivery builds it again and sends it.
+                if final:
+                    self.reports.finish(item, error=f"email not sent: {type(error).__name__}")
+                else:
+                    self.reports.requeue(item)
+                raise
+            except mail.Rejected as rejected:
+                self.reports.finish(item, error=f"email rejected: {rejected.reason}"[:200])
+                return "email_rejected"
+            except mail.Unknown:  # SES may have sent it: never again
+                self.reports.finish(item, error="email outcome unknown")
+                return "email_unknown"
         return "done"
 
     def _mail(

@@ -36,13 +36,14 @@ class ReportRepository:
             raise
         return True
 
-    def start(self, item: ReportRunItem) -> bool:
-        """queued -> running; False when another delivery has it or it is finished."""
+    def start(self, item: ReportRunItem, take_over: bool = False) -> bool:
+        """queued -> running; False when another delivery has it or it is finished.
+        ``take_over``: also a run left ``running`` by a worker that died."""
+        condition = ReportRunItem.status == "queued"
+        if take_over:
+            condition = condition | (ReportRunItem.status == "running")
         try:
-            item.update(
-                actions=[ReportRunItem.status.set("running")],
-                condition=ReportRunItem.status == "queued",
-            )
+            item.update(actions=[ReportRunItem.status.set("running")], condition=condition)
         except UpdateError as exc:
             if _lost(exc):
                 return False
