@@ -34,7 +34,14 @@ from recruiting.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from recruiting.http import error_body, from_request_validation, status_of
+from recruiting.http import (
+    document_errors,
+    error_body,
+    error_response,
+    from_request_validation,
+    status_of,
+)
+from recruiting.intake.greenhouse import APPLICATION_SCHEMA as GREENHOUSE_APPLICATION
 from recruiting.models.applications import ApplicationForm, UploadRequest
 
 # No X-Ray SDK here: Lambda's active tracing records each invocation, and the
@@ -113,6 +120,18 @@ def idempotency_in_progress(_: IdempotencyAlreadyInProgressError) -> Response[st
     return response
 
 
+GREENHOUSE_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "GreenhouseError",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "string"},
+        "reason": {"type": "string"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+    },
+}
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI document, with the request bodies Powertools cannot infer
     (the apply routes read JSON or multipart themselves)."""
@@ -137,6 +156,27 @@ def openapi_document() -> dict[str, Any]:
         if model is ApplicationForm:
             content["multipart/form-data"] = {"schema": {"type": "object"}}
         document["paths"][path]["post"]["requestBody"] = {"required": True, "content": content}
+    schemas["GreenhouseApplication"] = GREENHOUSE_APPLICATION
+    ref = {"$ref": "#/components/schemas/GreenhouseApplication"}
+    document["paths"]["/v1/boards/{board_token}/jobs/{job_id}"]["post"]["requestBody"] = {
+        "required": True,
+        "content": {
+            media_type: {"schema": ref}
+            for media_type in (
+                "application/json",
+                "multipart/form-data",
+                "application/x-www-form-urlencoded",
+            )
+        },
+    }
+    document_errors(document)
+    # The Greenhouse routes refuse in Greenhouse's shape (``_greenhouse_error``).
+    schemas["GreenhouseError"] = GREENHOUSE_ERROR_SCHEMA
+    refused = error_response("GreenhouseError", "Refused, as Greenhouse's Job Board API refuses")
+    for path, operations in document["paths"].items():
+        if path.startswith("/v1/boards/"):
+            for operation in operations.values():
+                operation["responses"]["4XX"] = refused
     return document
 
 

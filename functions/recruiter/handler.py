@@ -27,7 +27,7 @@ from recruiter.routers import (
     tasks,
 )
 from recruiting.errors import DomainError
-from recruiting.http import error_body, from_request_validation, status_of
+from recruiting.http import document_errors, error_body, from_request_validation, status_of
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(jobs.router)
@@ -130,7 +130,7 @@ def openapi_document() -> dict[str, Any]:
     for operations in document["paths"].values():
         for operation in operations.values():
             operation["security"] = [{"cognito": []}]
-    return document
+    return document_errors(document)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from recruiting import wiring
+from recruiting.http import document_errors, error_response
 from recruiting_local.apigw import HttpRequest, HttpResponse, from_result, match, to_event
 from recruiting_local.pump import context_for
 from recruiting_local.tokens import LocalIssuer
@@ -40,8 +41,17 @@ class Functions:
             return handler(event, context_for(function))
 
 
+GATEWAY_REFUSAL: dict[str, Any] = {
+    "type": "object",
+    "title": "GatewayRefusal",
+    "required": ["message"],
+    "properties": {"message": {"type": "string"}},
+}
+
+
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI documents of every API function, merged into one."""
+    """The OpenAPI documents of every API function, merged into one, with the
+    refusals each function and API Gateway in front of them can answer."""
     document: dict[str, Any] = {}
     for function in wiring.FUNCTIONS:
         if not function.routes:
@@ -54,6 +64,14 @@ def openapi_document() -> dict[str, Any]:
         document["paths"].update(schema.get("paths", {}))
         for section, entries in schema.get("components", {}).items():
             document.setdefault("components", {}).setdefault(section, {}).update(entries)
+    document_errors(document)
+    # The authorizer refuses a missing or bad token itself: {"message": "Unauthorized"}.
+    document["components"]["schemas"]["GatewayRefusal"] = GATEWAY_REFUSAL
+    unauthorized = error_response("GatewayRefusal", "No valid bearer token")
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation.get("security"):
+                operation["responses"]["401"] = unauthorized
     return document
 
 
@@ -81,7 +99,8 @@ def make_server(
                 self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
-            self.wfile.write(response.body)
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -143,6 +162,13 @@ def make_server(
             self._send(from_result(result))
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
+
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (HEAD, TRACE, QUERY...) gets API Gateway's answer
+            # for a method the resource does not declare, not http.server's 501.
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
 
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True

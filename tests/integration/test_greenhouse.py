@@ -241,6 +241,18 @@ def test_greenhouse_errors_name_greenhouse_fields(api, demo, store):
     assert store.items("candidates") == []
 
 
+def test_answer_options_that_are_not_a_list_are_named_not_a_crash(api, demo, store):
+    # Found while fuzzing: an integer here was iterated and answered 502.
+    reply = api.post_json(
+        f"/v1/boards/demo/jobs/{demo.open_job_ids[0]}",
+        _greenhouse_json(demographic_answers=[{"question_id": 1, "answer_options": 5}]),
+        basic_auth(API_KEY),
+    )
+    assert reply.status == 400
+    assert ("demographic_answers[0][answer_options]", "list_type") in reply.field_rules()
+    assert store.items("candidates") == []
+
+
 def test_closed_job_is_not_live(api, demo):
     reply = api.post_json(
         f"/v1/boards/demo/jobs/{demo.closed_job_id}", _greenhouse_json(), basic_auth(API_KEY)

@@ -107,3 +107,15 @@ def test_bad_job_definitions_name_the_field(ats, demo):
     reply = recruiter.request("POST", "/ats/jobs", b"{nope", {"Content-Type": "application/json"})
     assert reply.status == 400
     assert recruiter.patch_json("/ats/jobs/999", {"title": "x"}).status == 404
+
+
+def test_a_board_listed_twice_is_named_not_a_server_error(ats, demo):
+    # Found while fuzzing: creating answered 502 (two postings for one board in
+    # one transaction) and editing a misleading 409.
+    recruiter = ats.as_role("recruiter")
+    reply = recruiter.post_json("/ats/jobs", _new_job(boards=["demo", "demo"]))
+    assert reply.status == 422
+    assert ("boards", "value_error") in reply.field_rules()
+    reply = recruiter.patch_json(f"/ats/jobs/{demo.open_job_ids[0]}", {"boards": ["demo", "demo"]})
+    assert reply.status == 422
+    assert ("boards", "value_error") in reply.field_rules()

@@ -87,7 +87,28 @@ def _check_api_key(board: Board, authorization: str | None) -> None:
         raise Unauthorized("Invalid Basic Auth credentials")
 
 
-@router.post("/v1/boards/<board_token>/jobs/<job_id>", summary="Submit an application", tags=TAGS)
+SAVED: dict[int, Any] = {
+    200: {
+        "description": "Saved (or already saved: a repeat changes nothing)",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["success"],
+                    "properties": {"success": {"type": "string"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/boards/<board_token>/jobs/<job_id>",
+    summary="Submit an application",
+    tags=TAGS,
+    responses=SAVED,
+)
 def apply(
     board_token: Annotated[str, Path(pattern=BOARD_SLUG)],
     job_id: Annotated[int, Path(ge=1)],

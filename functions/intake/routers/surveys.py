@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from intake import dependencies
-from intake.routers.unsubscribe import HEADERS, LINK
+from intake.routers.unsubscribe import HEADERS, LINK, PAGE, PAGES
 
 router = Router()
 TAGS = ["Surveys"]
@@ -25,7 +25,9 @@ def _html(status: int, body: str) -> Response[str]:
     )
 
 
-@router.get("/surveys/<application_id>/<token>", summary="The survey form", tags=TAGS)
+@router.get(
+    "/surveys/<application_id>/<token>", summary="The survey form", tags=TAGS, responses=PAGES
+)
 def form(
     application_id: Annotated[str, Path(pattern=APPLICATION_ID)],
     token: Annotated[str, Path(pattern=LINK)],
@@ -33,7 +35,22 @@ def form(
     return _html(*dependencies.get().surveys.form(application_id, token))
 
 
-@router.post("/surveys/<application_id>/<token>", summary="Answer the survey", tags=TAGS)
+@router.post(
+    "/surveys/<application_id>/<token>",
+    summary="Answer the survey",
+    tags=TAGS,
+    responses={
+        **PAGES,
+        422: {
+            "description": "An HTML page naming the missing answer, or (a path that breaks"
+            " the link pattern) the JSON refusal",
+            "content": {
+                **PAGE,
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            },
+        },
+    },
+)
 def answer(
     application_id: Annotated[str, Path(pattern=APPLICATION_ID)],
     token: Annotated[str, Path(pattern=LINK)],

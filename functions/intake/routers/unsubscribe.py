@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -14,6 +14,13 @@ router = Router()
 TAGS = ["Unsubscribe"]
 LINK = r"^[0-9a-f]{32}\.[0-9a-f]{32}$"  # <candidate id>.<HMAC>
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# People open these links in a browser: the answers are HTML pages (a path that
+# breaks the link pattern gets the usual JSON 422 before any page).
+PAGE: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
+PAGES: dict[int, Any] = {
+    200: {"description": "An HTML page", "content": PAGE},
+    404: {"description": "An HTML page: the link is not valid", "content": PAGE},
+}
 
 
 def _html(status: int, body: str) -> Response[str]:
@@ -22,11 +29,18 @@ def _html(status: int, body: str) -> Response[str]:
     )
 
 
-@router.get("/unsubscribe/<token>", summary="Confirm unsubscribing (changes nothing)", tags=TAGS)
+@router.get(
+    "/unsubscribe/<token>",
+    summary="Confirm unsubscribing (changes nothing)",
+    tags=TAGS,
+    responses=PAGES,
+)
 def confirm(token: Annotated[str, Path(pattern=LINK)]) -> Response[str]:
     return _html(*dependencies.get().unsubscribes.confirmation(token))
 
 
-@router.post("/unsubscribe/<token>", summary="Unsubscribe (RFC 8058 one-click)", tags=TAGS)
+@router.post(
+    "/unsubscribe/<token>", summary="Unsubscribe (RFC 8058 one-click)", tags=TAGS, responses=PAGES
+)
 def unsubscribe(token: Annotated[str, Path(pattern=LINK)]) -> Response[str]:
     return _html(*dependencies.get().unsubscribes.unsubscribe(token))

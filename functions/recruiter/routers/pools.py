@@ -52,7 +52,10 @@ def add_member(
 
 
 @router.delete(
-    "/ats/pools/<pool_id>/candidates/<candidate_id>", summary="Remove from a pool", tags=TAGS
+    "/ats/pools/<pool_id>/candidates/<candidate_id>",
+    summary="Remove from a pool",
+    tags=TAGS,
+    responses={204: {"description": "Removed (or was not in the pool)", "content": {}}},
 )
 def remove_member(
     pool_id: Annotated[str, Path(pattern=POOL_ID)],

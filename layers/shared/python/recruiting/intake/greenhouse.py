@@ -38,6 +38,89 @@ _DROPPED = {
     "disability_status",
 }
 
+_TEXT: dict[str, Any] = {"type": "string"}
+_MONTH_YEAR: dict[str, Any] = {
+    "type": "object",
+    "properties": {"month": {"type": "integer"}, "year": {"type": "integer"}},
+}
+# The application payload as OpenAPI describes it. Forms send the same names
+# Rack-style (educations[0][school_name_id]); custom questions are question_<id>.
+APPLICATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "GreenhouseApplication",
+    "required": ["first_name", "last_name", "email"],
+    "properties": {
+        **{name: {"type": "string", "minLength": 1} for name in ("first_name", "last_name")},
+        "email": {"type": "string", "format": "email"},
+        **{name: _TEXT for name in ("phone", "location")},
+        **{
+            f"{purpose}{suffix}": _TEXT
+            for purpose in ("resume", "cover_letter")
+            for suffix in ("_content", "_content_filename", "_text")
+        },
+        "mapped_url_token": _TEXT,
+        "data_compliance": {
+            "type": "object",
+            "properties": {
+                f"gdpr_{name}_given": {"type": "boolean"}
+                for name in (
+                    "consent",
+                    "processing_consent",
+                    "retention_consent",
+                    "demographic_data_consent",
+                )
+            },
+        },
+        "demographic_answers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["question_id"],
+                "properties": {
+                    "question_id": {"type": "integer"},
+                    "answer_options": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "answer_option_id": {"type": "integer"},
+                                "text": _TEXT,
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "educations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "school_name_id": {"type": "integer"},
+                    "degree_id": {"type": "integer"},
+                    "discipline_id": {"type": "integer"},
+                    "start_date": _MONTH_YEAR,
+                    "end_date": _MONTH_YEAR,
+                },
+            },
+        },
+        "employments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "company_name": _TEXT,
+                    "title": _TEXT,
+                    "start_date": _MONTH_YEAR,
+                    "end_date": _MONTH_YEAR,
+                    "current": {"type": "boolean"},
+                },
+            },
+        },
+    },
+    "patternProperties": {"^question_[0-9]+$": {}},
+}
+
 
 def _truthy(value: Any) -> bool:
     if isinstance(value, bool):
@@ -136,6 +219,17 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
                 )
                 continue
             options = entry.get("answer_options") or []
+            if isinstance(options, dict):  # answer_options[0][...] style
+                options = _as_list(options)
+            if not isinstance(options, list):
+                errors.append(
+                    FieldError(
+                        f"demographic_answers[{index}][answer_options]",
+                        "list_type",
+                        "must be a list of answer options",
+                    )
+                )
+                continue
             texts = [o.get("text") for o in options if isinstance(o, dict) and o.get("text")]
             self_id[str(entry["question_id"])] = {
                 "option_ids": [o.get("answer_option_id") for o in options if isinstance(o, dict)],

@@ -62,7 +62,11 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-Email = Annotated[str, Field(max_length=320), AfterValidator(_check_email)]
+Email = Annotated[
+    str,
+    Field(max_length=320, json_schema_extra={"format": "email"}),
+    AfterValidator(_check_email),
+]
 Name = Annotated[str, Field(max_length=255), AfterValidator(_clean_name)]
 OptionalText = Annotated[
     Annotated[str, Field(max_length=255)] | None, BeforeValidator(_blank_to_none)

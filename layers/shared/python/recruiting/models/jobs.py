@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class JobStatus(StrEnum):
@@ -214,6 +214,14 @@ class JobFields(BaseModel):
     consent: ConsentPolicy | None = None
     self_identification: tuple[SelfIdQuestion, ...] | None = None
     pipeline: tuple[Stage, ...] | None = None
+
+    @field_validator("boards")
+    @classmethod
+    def _each_board_once(cls, boards: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        # A job is posted once per board (one posting item each).
+        if boards is not None and len(set(boards)) != len(boards):
+            raise ValueError("list each board once")
+        return boards
 
 
 class NewJob(JobFields):

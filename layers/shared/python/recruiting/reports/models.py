@@ -28,6 +28,10 @@ def _kind(value: str) -> str:
     return value
 
 
+# The enum is for the OpenAPI document; the validator names the choices.
+Kind = Annotated[str, Field(json_schema_extra={"enum": list(KINDS)}), AfterValidator(_kind)]
+
+
 def _dimension(value: str | None) -> str | None:
     if value is not None and value not in DIMENSIONS:
         raise ValueError(f"one of {', '.join(DIMENSIONS)}")
@@ -50,7 +54,7 @@ class Filters(BaseModel):
 class ReportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    report: Annotated[str, AfterValidator(_kind)]
+    report: Kind
     # Dates in ``time_zone``, both included.
     start: date = Field(alias="from")
     end: date = Field(alias="to")
@@ -83,7 +87,7 @@ class SubscriptionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    report: Annotated[str, AfterValidator(_kind)]
+    report: Kind
     filters: Filters = Field(default_factory=Filters)
     group_by: Annotated[str | None, AfterValidator(_dimension)] = None
     cadence: Literal["daily", "weekly", "monthly"]
