@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import NotFound
-from recruiting.models.jobs import ConsentPolicy, Job, JobStatus
+from recruiting.models.jobs import ConsentPolicy
 from recruiting.storage.items import (
     ApplicationItem,
     CandidateItem,
@@ -339,21 +339,12 @@ class Eraser:
 
     # --- retention --------------------------------------------------------------------
 
-    def _jobs(self) -> Iterator[Job]:
-        for status in JobStatus:
-            cursor: str | None = None
-            while True:
-                page, cursor = self.jobs.list_by_status(status.value, 100, cursor)
-                yield from page
-                if cursor is None:
-                    break
-
     def sweep(self) -> dict[str, int]:
         """Anonymise every person whose retention has run out. Candidates come from each
         job's closed applications inactive past the job's policy (``by_activity``, oldest
         first); anonymised applications leave that index, so nothing is read twice."""
         now = self.now()
-        jobs = list(self._jobs())
+        jobs = list(self.jobs.every_job())
         policies = {job.id: job.consent for job in jobs}
         seen: set[str] = set()
         tally = {"examined": 0, "anonymised": 0}

@@ -101,29 +101,24 @@ class ReminderSweep:
                 yield {"type": "task_overdue", "task_id": task.task_id, "due_at": task.due_at}
 
     def _stale(self, since: datetime, now: datetime) -> Iterator[dict[str, Any]]:
-        cursor: str | None = None
-        while True:
-            jobs, cursor = self.jobs.list_by_status("open", 100, cursor)
-            for job in jobs:
-                if not job.stale_after_days:
-                    continue
-                threshold = timedelta(days=job.stale_after_days)
-                low, high = clock.iso(since - threshold), clock.iso(now - threshold)
-                for stage in job.pipeline[:-1]:  # the last stage is hired: nothing to nudge
-                    query = CandidatesTableItem.by_activity.query(
-                        f"JOB#{job.id}#STAGE#{stage.id}",
-                        CandidatesTableItem.gsi3sk.between(low, high + "~"),
-                    )
-                    for item in query:
-                        if isinstance(item, ApplicationItem) and item.status == "active":
-                            yield {
-                                "type": "stale",
-                                "candidate_id": item.candidate_id,
-                                "application_id": item.application_id,
-                                "last_activity_at": item.last_activity_at,
-                            }
-            if cursor is None:
-                return
+        for job in self.jobs.every_job(["open"]):
+            if not job.stale_after_days:
+                continue
+            threshold = timedelta(days=job.stale_after_days)
+            low, high = clock.iso(since - threshold), clock.iso(now - threshold)
+            for stage in job.pipeline[:-1]:  # the last stage is hired: nothing to nudge
+                query = CandidatesTableItem.by_activity.query(
+                    f"JOB#{job.id}#STAGE#{stage.id}",
+                    CandidatesTableItem.gsi3sk.between(low, high + "~"),
+                )
+                for item in query:
+                    if isinstance(item, ApplicationItem) and item.status == "active":
+                        yield {
+                            "type": "stale",
+                            "candidate_id": item.candidate_id,
+                            "application_id": item.application_id,
+                            "last_activity_at": item.last_activity_at,
+                        }
 
 
 def body(message: dict[str, Any]) -> str:

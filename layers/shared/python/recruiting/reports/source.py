@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from recruiting import clock
-from recruiting.models.jobs import Job, JobStatus
+from recruiting.models.jobs import Job
 from recruiting.reports.metrics import Change, Entry, Hired
 from recruiting.reports.models import Filters
 from recruiting.storage.items import ApplicationItem, CandidatesTableItem, StageChangeItem
@@ -31,17 +31,7 @@ def _months(start: date, end: date) -> list[str]:
 
 def matching_jobs(jobs: JobRepository, filters: Filters) -> dict[int, Job]:
     """Every job (draft, open, closed) that passes the filters."""
-    found: dict[int, Job] = {}
-    for status in JobStatus:
-        cursor: str | None = None
-        while True:
-            page, cursor = jobs.list_by_status(status.value, 100, cursor)
-            for job in page:
-                if _passes(job, filters):
-                    found[job.id] = job
-            if cursor is None:
-                break
-    return found
+    return {job.id: job for job in jobs.every_job() if _passes(job, filters)}
 
 
 def _passes(job: Job, filters: Filters) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from recruiting.clock import iso
 from recruiting.errors import FieldError, ValidationFailed
-from recruiting.models.jobs import Board, Job
+from recruiting.models.jobs import Board, Job, JobStatus
 from recruiting.storage.items import BoardItem, CounterItem, JobItem, PostingItem
 
 
@@ -122,6 +123,16 @@ class JobRepository:
         jobs = [Job.model_validate(item.body) for item in results if isinstance(item, JobItem)]
         next_key = results.last_evaluated_key if len(jobs) == limit else None
         return jobs, encode_cursor(next_key)
+
+    def every_job(self, statuses: Iterable[str] = tuple(JobStatus)) -> Iterator[Job]:
+        """Every job in these statuses (all by default), page by page (pattern 6)."""
+        for status in statuses:
+            cursor: str | None = None
+            while True:
+                page, cursor = self.list_by_status(str(status), 100, cursor)
+                yield from page
+                if cursor is None:
+                    break
 
     def get_jobs(self, job_ids: list[int]) -> dict[int, Job]:
         keys = [(f"JOB#{i}", "JOB") for i in dict.fromkeys(job_ids)]

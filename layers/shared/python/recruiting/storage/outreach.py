@@ -11,6 +11,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from recruiting.storage import lost_race
 from recruiting.storage.items import (
     AnswerItem,
     EnrolmentItem,
@@ -45,11 +46,6 @@ def due_keys(due_at: str, sequence_id: str, candidate_id: str) -> dict[str, str]
 
 class Conflict(Exception):
     """A conditional write lost: someone else changed the item first."""
-
-
-def _lost(exc: Exception) -> bool:
-    code = getattr(exc, "cause_response_code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
 
 class OutreachRepository:
@@ -126,7 +122,7 @@ class OutreachRepository:
         try:
             item.save(condition=SurveyItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -149,7 +145,7 @@ class OutreachRepository:
         try:
             survey.update(actions=actions, condition=SurveyItem.status == from_status)
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -163,7 +159,7 @@ class OutreachRepository:
                 | (SurveyedItem.last_sent_at < not_since),
             )
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -172,7 +168,7 @@ class OutreachRepository:
         try:
             answer.save(condition=AnswerItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -198,7 +194,7 @@ class OutreachRepository:
                 & (EnrolmentItem.step == enrolment.step),
             )
         except UpdateError as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
 
     def stop(self, enrolment: EnrolmentItem, reason: str, now: str) -> bool:
@@ -215,7 +211,7 @@ class OutreachRepository:
                 condition=EnrolmentItem.status == "active",
             )
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -235,7 +231,7 @@ class OutreachRepository:
                 f"SUPPRESS#{address_key(email)}", "SUPPRESS", reason=reason, at=now
             ).save(condition=SuppressionItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -248,7 +244,7 @@ class OutreachRepository:
                 condition=SendCountItem.sent.does_not_exist() | (SendCountItem.sent < cap),
             )
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -278,7 +274,7 @@ class OutreachRepository:
         try:
             send.save(condition=SendItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return None
             raise
         return send
@@ -288,7 +284,7 @@ class OutreachRepository:
         try:
             send.delete(condition=SendItem.status == "sending")
         except Exception as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
 
     def settle(
@@ -309,6 +305,6 @@ class OutreachRepository:
                     else:
                         tx.update(item, actions=extra, condition=condition)
         except TransactWriteError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 raise Conflict(str(exc)) from exc
             raise

@@ -22,6 +22,7 @@ from pynamodb.models import Model
 
 from recruiting.clock import iso
 from recruiting.intake.identity import contact_points
+from recruiting.storage import lost_race
 from recruiting.storage.items import (
     AnswerItem,
     ApplicationItem,
@@ -104,6 +105,12 @@ def _present(items: Iterable[Any | None]) -> list[Any]:
     return [i for i in items if i is not None]
 
 
+def _batch(cls: type[Model], keys: Iterable[tuple[str, str]]) -> list[Any]:
+    """The items of ``cls`` that exist under ``keys``, a hundred per BatchGetItem."""
+    wanted = list(dict.fromkeys(keys))
+    return list(cls.batch_get(wanted)) if wanted else []
+
+
 def _documents(application: ApplicationItem) -> list[str]:
     documents = application.documents.as_dict() if application.documents else {}
     return [str(d["key"]) for d in documents.values() if isinstance(d, dict) and d.get("key")]
@@ -137,8 +144,8 @@ class PrivacyRepository:
                 held.items.append(identity)
         points = {p for phone in phones for p in contact_points(phone, [])}
         points.update(contact_points(None, links))
-        held.items += _present(
-            _get(ContactPointItem, point, f"CAND#{candidate_id}") for point in sorted(points)
+        held.items += _batch(
+            ContactPointItem, ((p, f"CAND#{candidate_id}") for p in sorted(points))
         )
 
         # Keys computed from the applications.
@@ -158,7 +165,7 @@ class PrivacyRepository:
         # Files: the parse ledger of each, and the import row of imported ones.
         documents = {d for a in applications for d in _documents(a)}
         documents.update(str(p.document_key) for p in parsed)
-        held.items += _present(_get(ParseStateItem, f"PARSE#{d}", "STATE") for d in documents)
+        held.items += _batch(ParseStateItem, ((f"PARSE#{d}", "STATE") for d in sorted(documents)))
         for resume in parsed:
             if str(resume.source).startswith("IMPORT#"):
                 _, pool, name = str(resume.source).split("#", 2)
@@ -172,11 +179,14 @@ class PrivacyRepository:
             if isinstance(e, EnrolmentItem)
         ]
         held.items += enrolments
-        for enrolment in enrolments:
-            held.items += _present(
-                _get(SendItem, f"SEND#{enrolment.sequence_id}#{candidate_id}#{step}", "SEND")
+        held.items += _batch(
+            SendItem,
+            (
+                (f"SEND#{enrolment.sequence_id}#{candidate_id}#{step}", "SEND")
+                for enrolment in enrolments
                 for step in range(int(enrolment.step) + 1)
-            )
+            ),
+        )
         held.items += _present([_get(SurveyedItem, f"SURVEYED#{candidate_id}", "SURVEYED")])
 
         held.items += list(TaskItem.by_subject.query(f"CAND#{candidate_id}"))
@@ -247,7 +257,7 @@ class PrivacyRepository:
         try:
             item.save(condition=PrivacyAuditItem.pk.does_not_exist())
         except PutError as exc:
-            if getattr(exc, "cause_response_code", "") != "ConditionalCheckFailedException":
+            if not lost_race(exc):
                 raise
             existing = self.audit(candidate_id, action)
             assert existing is not None
@@ -270,7 +280,7 @@ class PrivacyRepository:
                 condition=PrivacyAuditItem.status != "done",
             )
         except UpdateError as exc:
-            if getattr(exc, "cause_response_code", "") != "ConditionalCheckFailedException":
+            if not lost_race(exc):
                 raise
 
     def consents(self, candidate_id: str) -> Iterator[ConsentItem]:

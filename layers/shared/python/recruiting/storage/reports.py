@@ -7,11 +7,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
+from recruiting.storage import lost_race
 from recruiting.storage.items import ReportRunItem, ReportsTableItem, SubscriptionItem
-
-
-def _lost(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
 
 
 def due_keys(next_run_at: str, subscription_id: str) -> dict[str, str]:
@@ -31,7 +28,7 @@ class ReportRepository:
         try:
             item.save(condition=ReportRunItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -45,7 +42,7 @@ class ReportRepository:
         try:
             item.update(actions=[ReportRunItem.status.set("running")], condition=condition)
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -95,7 +92,7 @@ class ReportRepository:
                 condition=SubscriptionItem.next_run_at == due,
             )
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True

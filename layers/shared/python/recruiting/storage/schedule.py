@@ -16,6 +16,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from recruiting.storage import lost_race
 from recruiting.storage.items import (
     InterviewItem,
     NoticeItem,
@@ -28,11 +29,6 @@ from recruiting.storage.items import (
 
 class Conflict(Exception):
     """A conditional write lost: someone else changed the item first."""
-
-
-def _lost(exc: Exception) -> bool:
-    code = getattr(exc, "cause_response_code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
 
 def notice_key(interview_id: str, kind: str, recipient: str) -> str:
@@ -127,7 +123,7 @@ class ScheduleRepository:
                         condition=NoticeItem.status == "pending",
                     )
         except TransactWriteError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 raise Conflict(str(exc)) from exc
             raise
 
@@ -159,7 +155,7 @@ class ScheduleRepository:
                 & (NoticeItem.sequence == int(notice.sequence)),
             )
         except UpdateError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return False
             raise
         return True
@@ -173,7 +169,7 @@ class ScheduleRepository:
                 & (NoticeItem.sequence == int(notice.sequence)),
             )
         except UpdateError as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
 
     def settle(self, notice: NoticeItem, status: str, now: str, reason: str | None = None) -> None:
@@ -193,7 +189,7 @@ class ScheduleRepository:
                 & (NoticeItem.sequence == int(notice.sequence)),
             )
         except UpdateError as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
 
     # --- reminders about tasks and applications ---------------------------------------
@@ -215,7 +211,7 @@ class ScheduleRepository:
         try:
             item.save(condition=ReminderLedgerItem.pk.does_not_exist())
         except PutError as exc:
-            if _lost(exc):
+            if lost_race(exc):
                 return None
             raise
         return item
@@ -224,7 +220,7 @@ class ScheduleRepository:
         try:
             item.delete(condition=ReminderLedgerItem.status == "sending")
         except Exception as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
 
     def settle_reminder(
@@ -253,5 +249,5 @@ class ScheduleRepository:
                 condition=SweepItem.pk.does_not_exist() | (SweepItem.swept_until < until)
             )
         except PutError as exc:
-            if not _lost(exc):
+            if not lost_race(exc):
                 raise
