@@ -6,15 +6,26 @@ layer is installed from wheels for the Lambda platform into
 already provides. A stamp beside the layer records the hash of its
 requirements and of this recipe, so an unchanged layer is not rebuilt.
 
+A requirements file may also say what its layer does without, in comments:
+
+- ``# leave-out: <distribution>`` removes an installed distribution (every file its
+  ``RECORD`` lists) that the layer's code never imports, such as Pillow for fpdf2,
+  which draws our reports without images;
+- ``# pure-python: <distribution>`` removes the compiled accelerators of a
+  distribution that ships the Python source of each beside it (fontTools' Cython
+  modules fall back to their ``.py``), where the speed-up is never used.
+
 Run it as ``python -m recruiting_infra.layers [NAME ...] [--force]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +56,8 @@ UV_PLATFORM_ARGS = (
 # (botocore alone is about 30 MB unzipped).
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 # Bump when the way a layer is built changes, so existing stamps go stale.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "2"
+DIRECTIVE = re.compile(r"^#\s*(leave-out|pure-python):\s*([A-Za-z0-9._-]+)", re.MULTILINE)
 
 
 def requirements_file(name: str) -> Path:
@@ -61,6 +73,12 @@ def layer_dir(name: str) -> Path:
 def layer_names() -> list[str]:
     """Every dependency layer declared under ``layers/deps``."""
     return sorted(p.parent.name for p in DEPENDENCY_LAYERS_DIR.glob("*/requirements.txt"))
+
+
+def directives(name: str, kind: str) -> list[str]:
+    """The distributions a layer's requirements mark ``leave-out`` or ``pure-python``."""
+    text = requirements_file(name).read_text()
+    return [dist for found, dist in DIRECTIVE.findall(text) if found == kind]
 
 
 def fingerprint(name: str) -> str:
@@ -118,13 +136,49 @@ def install_command(requirements: Path, target: Path) -> list[str]:
     )
 
 
-def prune(site: Path) -> None:
-    """Remove what the Lambda runtime already has, console scripts and byte code."""
+def _normalise(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "_", distribution).lower()
+
+
+def installed_files(site: Path, distribution: str) -> list[Path]:
+    """Every file of an installed distribution, as its ``RECORD`` lists them
+    (none if it is not installed)."""
+    wanted = _normalise(distribution)
+    for info in site.glob("*.dist-info"):
+        if _normalise(info.name.removesuffix(".dist-info").rsplit("-", 1)[0]) != wanted:
+            continue
+        with (info / "RECORD").open(newline="") as record:
+            return [site / row[0] for row in csv.reader(record) if row]
+    return []
+
+
+def remove_distribution(site: Path, distribution: str) -> None:
+    """Delete an installed distribution's files, then the folders they leave empty."""
+    files = installed_files(site, distribution)
+    for path in files:
+        path.unlink(missing_ok=True)
+    folders = {p.parent for path in files for p in (path, *path.parents) if site in p.parents}
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def drop_accelerators(site: Path, distribution: str) -> None:
+    """Delete a distribution's compiled modules that have their Python source beside them."""
+    for path in installed_files(site, distribution):
+        if path.suffix == ".so" and path.with_name(path.name.split(".", 1)[0] + ".py").is_file():
+            path.unlink()
+
+
+def prune(site: Path, name: str | None = None) -> None:
+    """Remove what the Lambda runtime already has, what the layer marks as left out,
+    unused accelerators, console scripts and byte code."""
     shutil.rmtree(site / "bin", ignore_errors=True)
-    for package in RUNTIME_PROVIDED:
-        shutil.rmtree(site / package, ignore_errors=True)
-        for info in site.glob(f"{package}-*.dist-info"):
-            shutil.rmtree(info)
+    left_out = directives(name, "leave-out") if name else []
+    for distribution in (*RUNTIME_PROVIDED, *left_out):
+        remove_distribution(site, distribution)
+    for distribution in directives(name, "pure-python") if name else []:
+        drop_accelerators(site, distribution)
     for cache in list(site.rglob("__pycache__")):
         shutil.rmtree(cache, ignore_errors=True)
 
@@ -142,7 +196,7 @@ def build_layer(name: str, *, force: bool = False) -> Path:
     site = partial / "python"
     site.mkdir(parents=True)
     subprocess.run(install_command(requirements, site), check=True, cwd=REPO_ROOT)  # noqa: S603
-    prune(site)
+    prune(site, name)
     shutil.rmtree(final, ignore_errors=True)
     partial.rename(final)
     _stamp(name).write_text(fingerprint(name) + "\n")

@@ -10,12 +10,10 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from recruiting import wiring
-from recruiting_infra import layers
-from recruiting_infra.paths import FUNCTIONS_DIR, REPO_ROOT, SHARED_LAYER_DIR
+from recruiting_infra import layers, packages
+from recruiting_infra.paths import REPO_ROOT
 
 pytestmark = pytest.mark.infra
-
-LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +75,60 @@ def test_layer_binaries_are_built_for_cpython_3_12_on_arm64(core):
     assert all("cpython-312-aarch64-linux-gnu" in name for name in extensions)
 
 
-def test_functions_and_layers_fit_in_lambdas_unzipped_limit(core):
-    # Given the largest function folder and every layer
-    function = max(layers.size_bytes(p) for p in FUNCTIONS_DIR.iterdir() if p.is_dir())
-    total = function + layers.size_bytes(core) + layers.size_bytes(SHARED_LAYER_DIR)
-    # Then together they stay under Lambda's 250 MB
-    assert total < LAMBDA_UNZIPPED_LIMIT
+@pytest.fixture(scope="module")
+def deployed(synthesized):
+    """Each function's code and layers, as the synthesized assembly ships them."""
+    found = packages.packages(synthesized.template.to_json(), synthesized.outdir)
+    return {p.function: p for p in found}
+
+
+def test_every_function_ships_under_the_50_mb_budget(deployed):
+    # Given every function with its code and layers, unzipped, as synthesized
+    assert set(deployed) == {f.name for f in wiring.FUNCTIONS}
+    sizes = {name: package.total for name, package in deployed.items()}
+    # Then the largest stays under our 50 MB budget (Lambda allows 250 MB)
+    assert max(sizes.values()) < packages.BUDGET < packages.LAMBDA_UNZIPPED_LIMIT, sizes
+    # And each function's own asset is its folder only: the largest is the recruiter API
+    assert all(p.parts[0].size < 1024 * 1024 for p in deployed.values())
+
+
+def test_no_function_ships_what_the_runtime_has_or_what_it_never_imports(deployed):
+    # Given what each function's code and layers hold at their top level
+    for name, package in deployed.items():
+        shipped = package.shipped()
+        # Then no boto3, botocore or s3transfer (the runtime's are used), no Pillow
+        assert not shipped & {*packages.RUNTIME_PROVIDED, "PIL", "pillow"}, name
+    # And only the report exports ship fpdf2 and fontTools, only the parser pdfium
+    assert {n for n, p in deployed.items() if "fpdf" in p.shipped()} == {"report_exports"}
+    assert {n for n, p in deployed.items() if "pypdfium2" in p.shipped()} == {"resume_parser"}
+
+
+def test_the_reports_layer_keeps_fonttools_source_without_its_accelerators():
+    # Given the built reports layer (its requirements leave Pillow out, fontTools pure)
+    site = layers.build_layer("reports") / "python"
+    # Then fontTools has no compiled modules, but the Python source of each is there
+    assert not list((site / "fontTools").rglob("*.so"))
+    assert (site / "fontTools" / "misc" / "bezierTools.py").is_file()
+    assert not (site / "PIL").exists()
+    assert not list(site.glob("pillow*"))
+
+
+def test_a_left_out_distribution_goes_with_every_file_its_record_lists(tmp_path):
+    # Given an installed distribution with a package, a data folder and its RECORD
+    site = tmp_path / "python"
+    for relative in ("big/__init__.py", "big/codec.so", "big.libs/libz.so", "keep/__init__.py"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text("x")
+    info = site / "Big_Dist-1.0.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text(
+        "big/__init__.py,sha256=a,1\nbig/codec.so,,\nbig.libs/libz.so,,\n"
+        "Big_Dist-1.0.dist-info/RECORD,,\n"
+    )
+    # When it is removed by its (un-normalised) name
+    layers.remove_distribution(site, "big-dist")
+    # Then its files and folders are gone and the other package stays
+    assert sorted(p.name for p in site.iterdir()) == ["keep"]
 
 
 def test_current_layer_is_not_rebuilt(core, monkeypatch):

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import subprocess
+import sys
+
 import pytest
 
 from recruiting.models.jobs import Job, JobStatus, Opening
@@ -251,3 +254,28 @@ def test_the_pdf_is_a_short_readable_report():
         "median days",
     ):
         assert expected in text, expected
+
+
+def test_the_pdf_is_drawn_without_pillow(tmp_path):
+    # Given an interpreter where Pillow cannot be imported, as in the reports layer
+    script = tmp_path / "no_pillow.py"
+    script.write_text(
+        "import sys, warnings\n"
+        "sys.modules['PIL'] = None\n"
+        "warnings.simplefilter('error')\n"
+        "from datetime import date\n"
+        "from recruiting.reports.exports import to_pdf\n"
+        "from recruiting.reports.metrics import Metrics\n"
+        "metrics = Metrics({}, date(2026, 2, 1), date(2026, 2, 28), 'UTC', None, dict)\n"
+        "report = metrics.feed([], []).report('funnel')\n"
+        "sys.stdout.buffer.write(to_pdf(report, [('window', 'February')], 'Acme'))\n"
+    )
+    # When the report is drawn
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, check=False)
+    # Then it is a PDF, with no warning and no error
+    assert done.returncode == 0, done.stderr.decode()
+    assert "PIL" not in done.stderr.decode()
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(done.stdout)[0].get_textpage().get_text_range()
+    assert "window: February" in text
