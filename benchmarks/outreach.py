@@ -98,13 +98,30 @@ def _sequence(sequences: SequenceService, recruiter: Principal) -> str:
 
 
 def _enrol_rows() -> list[tuple[str, str, str, str, str]]:
-    with moto_account("benchenrol"):
-        pool_id, ids, sequences, recruiter = _setup(POOL_SIZE)
+    """Enrolling a pool at a tenth of its size and at its size, and the growth."""
+    small = _enrol(POOL_SIZE // 10)
+    large = _enrol(POOL_SIZE)
+    rows = [row for _, _, row in (small, large)]
+    rows.append(
+        (
+            f"growth of enrolling a pool from {POOL_SIZE // 10:,} to {POOL_SIZE:,} candidates",
+            f"{large[0] / small[0]:.1f}x",
+            f"{large[1] / small[1]:.1f}x batch write",
+            f"{(large[0] / small[0]) / (large[1] / small[1]):.2f}",
+            "linear in the pool: about 10x",
+        )
+    )
+    return rows
+
+
+def _enrol(size: int) -> tuple[float, float, tuple[str, str, str, str, str]]:
+    with moto_account(f"benchenrol{size}"):
+        pool_id, ids, sequences, recruiter = _setup(size)
         sequence_id = _sequence(sequences, recruiter)
         started = time.perf_counter()
         result = sequences.enrol(recruiter, sequence_id, EnrolRequest(pool_id=pool_id))
         enrol_seconds = time.perf_counter() - started
-        assert result["enrolled"] == POOL_SIZE
+        assert result["enrolled"] == size
         # Baseline: the same number of enrolment items written with one batch writer.
         started = time.perf_counter()
         with EnrolmentItem.batch_write() as batch:
@@ -123,21 +140,24 @@ def _enrol_rows() -> list[tuple[str, str, str, str, str]]:
                     )
                 )
         baseline = time.perf_counter() - started
-    return [
+    return (
+        enrol_seconds,
+        baseline,
         (
-            f"enrol a pool of {POOL_SIZE:,} candidates",
+            f"enrol a pool of {size:,} candidates",
             f"{enrol_seconds:.1f} s",
             f"{baseline:.1f} s batch write",
             f"{enrol_seconds / baseline:.2f}",
             "pool pages, BatchGet people and enrolled, batch writes",
-        )
-    ]
+        ),
+    )
 
 
 def _send_rows(outbox: Path) -> list[tuple[str, str, str, str, str]]:
     rows = []
     with moto_account("benchsend"):
-        _, ids, sequences, recruiter = _setup(10 + RECIPIENTS)
+        few = RECIPIENTS // 10
+        _, ids, sequences, recruiter = _setup(few + RECIPIENTS)
         sequence_id = _sequence(sequences, recruiter)
         sequences.enrol(recruiter, sequence_id, EnrolRequest(candidate_ids=ids[:1000]))
         if len(ids) > 1000:
@@ -158,7 +178,8 @@ def _send_rows(outbox: Path) -> list[tuple[str, str, str, str, str]]:
             unsubscribe_mailto=None,
             message_key="k",
         )
-        for count, chosen in ((10, ids[:10]), (RECIPIENTS, ids[10 : 10 + RECIPIENTS])):
+        seconds: dict[int, tuple[float, float]] = {}
+        for count, chosen in ((few, ids[:few]), (RECIPIENTS, ids[few : few + RECIPIENTS])):
             events = [
                 sqs_event(
                     [
@@ -184,6 +205,7 @@ def _send_rows(outbox: Path) -> list[tuple[str, str, str, str, str]]:
             for _ in range(count):
                 local.send(raw, recipient="a@example.com", sender="r@example.com")
             base = time.perf_counter() - started
+            seconds[count] = (elapsed, base)
             rows.append(
                 (
                     f"outreach sends through the handler on moto, {count:,} recipients",
@@ -194,6 +216,16 @@ def _send_rows(outbox: Path) -> list[tuple[str, str, str, str, str]]:
                 )
             )
         handler.use(None)
+    (small, small_base), (large, large_base) = seconds[few], seconds[RECIPIENTS]
+    rows.append(
+        (
+            f"growth of sending from {few:,} to {RECIPIENTS:,} recipients",
+            f"{large / small:.1f}x",
+            f"{large_base / small_base:.1f}x outbox only",
+            f"{(large / small) / (large_base / small_base):.2f}",
+            "linear in the recipients: about 10x",
+        )
+    )
     return rows
 
 

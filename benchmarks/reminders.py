@@ -73,14 +73,14 @@ def _counting_pynamodb(reads: Reads) -> Iterator[None]:
         Connection._make_api_call = original  # type: ignore[method-assign]
 
 
-def _populate() -> None:
+def _populate(size: int) -> None:
     """10,000 interviews over the next 30 days, each with its pending reminders and
     chaser in the due index (50 of them due now), and 10,000 open tasks due over the
     next 30 days (50 of them fell due in the last five minutes)."""
     with NoticeItem.batch_write() as batch:
-        for n in range(SCHEDULED):
+        for n in range(size):
             app, iid = f"{n:032x}", f"{n + 1:032x}"
-            starts = NOW + timedelta(hours=2 + (n * 720 // SCHEDULED))
+            starts = NOW + timedelta(hours=2 + (n * 720 // size))
             batch.save(
                 InterviewItem(
                     f"APP#{app}",
@@ -127,11 +127,11 @@ def _populate() -> None:
                     )
                 )
     with TaskItem.batch_write() as tasks:
-        for n in range(SCHEDULED):
+        for n in range(size):
             due = (
                 NOW - timedelta(minutes=2)
                 if n < DUE // 2
-                else NOW + timedelta(hours=1 + (n * 720 // SCHEDULED))
+                else NOW + timedelta(hours=1 + (n * 720 // size))
             )
             due_at = clock.iso(due)
             tasks.save(
@@ -153,8 +153,27 @@ def _populate() -> None:
 
 
 def run() -> list[tuple[str, str, str, str, str]]:
-    with moto_account("benchreminders") as env:
-        _populate()
+    """The sweep at a tenth of the data and at all of it (the same 100 due), and the
+    growth from one to the other."""
+    small = _sweep(SCHEDULED // 10)
+    large = _sweep(SCHEDULED)
+    rows = [*small[2], *large[2]]
+    rows.append(
+        (
+            f"growth of the reminders sweep from {SCHEDULED // 10:,} to {SCHEDULED:,} "
+            "interviews and tasks (items read)",
+            f"{large[0] / small[0]:.2f}x",
+            f"{large[1] / small[1]:.2f}x scan",
+            f"{(large[0] / small[0]) / (large[1] / small[1]):.2f}",
+            "flat: the same 100 are due",
+        )
+    )
+    return rows
+
+
+def _sweep(size: int) -> tuple[int, int, list[tuple[str, str, str, str, str]]]:
+    with moto_account(f"benchreminders{size}") as env:
+        _populate(size)
         schedule = ScheduleRepository()
         schedule.advance(clock.iso(NOW - timedelta(minutes=5)))  # the last sweep
         queued: list[Any] = []
@@ -175,22 +194,26 @@ def run() -> list[tuple[str, str, str, str, str]]:
             for _ in paginator.paginate(TableName=env[key]):
                 pass
         scan_seconds = time.perf_counter() - started
-    return [
-        (
-            f"reminders sweep, {SCHEDULED:,} interviews + {SCHEDULED:,} tasks, {DUE} due: time",
-            f"{seconds * 1000:.0f} ms",
-            f"{scan_seconds * 1000:.0f} ms scan",
-            f"{seconds / scan_seconds:.3f}",
-            "reads only what is due",
-        ),
-        (
-            "reminders sweep: DynamoDB items read (requests)",
-            f"{reads.items} ({reads.requests})",
-            f"{scan_reads.items} ({scan_reads.requests})",
-            f"{reads.items / max(scan_reads.items, 1):.4f}",
-            "",
-        ),
-    ]
+    return (
+        reads.items,
+        scan_reads.items,
+        [
+            (
+                f"reminders sweep, {size:,} interviews + {size:,} tasks, {DUE} due: time",
+                f"{seconds * 1000:.0f} ms",
+                f"{scan_seconds * 1000:.0f} ms scan",
+                f"{seconds / scan_seconds:.3f}",
+                "reads only what is due",
+            ),
+            (
+                f"reminders sweep over {size:,}: DynamoDB items read (requests)",
+                f"{reads.items} ({reads.requests})",
+                f"{scan_reads.items} ({scan_reads.requests})",
+                f"{reads.items / max(scan_reads.items, 1):.4f}",
+                "",
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":
