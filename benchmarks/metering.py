@@ -195,6 +195,9 @@ class Meter:
             if service == "dynamodb" and operation in (*READ_OPERATIONS, *WRITE_OPERATIONS):
                 response = meter._dynamodb(raw, usage, operation, params)
             else:
+                if service == "s3" and operation == "PutObject":
+                    # Before the call: botocore wraps the body in a stream it reads.
+                    usage.s3_bytes_stored += _length(params.get("Body", b""))
                 response = original(client, operation, params)
                 meter._other(usage, service, operation, params)
             usage.aws_seconds += time.perf_counter() - started
@@ -374,8 +377,6 @@ class Meter:
                 usage.s3_put_class += 1
             elif operation not in S3_FREE:
                 usage.s3_get_class += 1
-            if operation == "PutObject":
-                usage.s3_bytes_stored += _length(params.get("Body", b""))
         elif service in ("sesv2", "ses") and operation in ("SendEmail", "SendRawEmail"):
             destination = params.get("Destination", {})
             recipients = sum(len(destination.get(k, [])) for k in ("ToAddresses", "CcAddresses"))
