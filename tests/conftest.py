@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -21,6 +24,33 @@ from recruiting_local.resources import provision
 from support import Api, RecruiterApi
 
 API_KEY = "demo-board-api-key"
+
+
+def _share_botocore_data() -> None:
+    """One botocore data loader per data path for the whole run.
+
+    Every botocore session builds its own loader, which reads and decodes the
+    endpoint rules and each service model from disk again. The tests build many
+    sessions (moto resets boto3's default one per test; PynamoDB and the
+    idempotency layer make their own), so decoding that JSON was the larger part
+    of an integration test's time. A loader only reads botocore's packaged data;
+    sharing it is what one long-lived session (a warm Lambda) does anyway.
+    """
+    loaders: dict[Any, botocore.loaders.Loader] = {}
+
+    def register(session: botocore.session.Session) -> None:
+        def shared() -> botocore.loaders.Loader:
+            path = session.get_config_variable("data_path")
+            if path not in loaders:
+                loaders[path] = botocore.loaders.create_loader(path)
+            return loaders[path]
+
+        session._components.lazy_register_component("data_loader", shared)
+
+    botocore.session.Session._register_data_loader = register  # type: ignore[method-assign]
+
+
+_share_botocore_data()
 
 
 @contextmanager
@@ -85,8 +115,14 @@ class Store:
 
     env: dict[str, str]
 
+    @cached_property
+    def _dynamodb(self) -> Any:
+        # One resource per Store: building a boto3 resource (and its client) costs
+        # more than scanning a test's tiny table.
+        return boto3.resource("dynamodb")
+
     def items(self, table_key: str) -> list[dict[str, Any]]:
-        table = boto3.resource("dynamodb").Table(self.env[wiring.table(table_key).env])
+        table = self._dynamodb.Table(self.env[wiring.table(table_key).env])
         # Tests may read a whole (tiny) table to prove nothing else was written.
         return list(table.scan()["Items"])
 

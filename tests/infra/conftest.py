@@ -13,8 +13,10 @@ import os
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +47,16 @@ class Synthesized:
     template: Template
     outdir: Path
 
+    @cached_property
+    def _template_text(self) -> str:
+        # ``Template.to_json`` is a round trip to jsii's Node process (~0.2 s); the
+        # template does not change once synthesized, so it is fetched once.
+        return json.dumps(self.template.to_json())
+
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
-        return dict(self.template.to_json()["Resources"])
+        """Logical id -> resource; a fresh copy on every call (tests may change it)."""
+        return dict(json.loads(self._template_text)["Resources"])
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
         """Logical id -> resource, for every resource of ``resource_type``."""

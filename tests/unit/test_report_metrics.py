@@ -4,10 +4,9 @@ Berlin (23:30 UTC the day before) at the window's edge."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 
 import pytest
 
