@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from recruiting.models.jobs import (
     ConsentPolicy,
@@ -13,10 +14,14 @@ from recruiting.models.jobs import (
     Question,
     SelfIdQuestion,
 )
-from recruiting.storage.jobs import Posting
+
+if TYPE_CHECKING:  # storage loads with the service, not with the routes
+    from recruiting.storage.jobs import Posting
 
 
 class JobSummary(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     id: int
     title: str
     department: str | None
@@ -39,17 +44,23 @@ class JobSummary(BaseModel):
 
 
 class JobPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     jobs: list[JobSummary]
     next_cursor: str | None
 
 
 class SelfIdentification(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     notice: str
     questions: tuple[SelfIdQuestion, ...]
 
 
 class PublicJob(BaseModel):
     """A job with everything needed to render its application form."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: int
     title: str

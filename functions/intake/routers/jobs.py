@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from intake import dependencies
 from intake.views import JobPage, JobSummary, PublicJob
 from recruiting.models.jobs import EmploymentType
-from recruiting.storage.jobs import PostingFilters
 
 router = Router()
 
@@ -24,6 +23,8 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> JobPage:
+    from recruiting.storage.jobs import PostingFilters
+
     deps = dependencies.get()
     filters = PostingFilters(
         department=department,

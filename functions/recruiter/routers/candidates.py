@@ -11,8 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
-from recruiting.ats.collaboration import AnnotationRequest, NoteRequest, ScorecardRequest
-from recruiting.ats.pipeline import RejectionReason
+from recruiting.ats.vocabulary import RejectionReason
 
 router = Router()
 ID = r"^[0-9a-f]{32}$|^[A-Za-z0-9_-]{1,64}$"
@@ -20,6 +19,8 @@ APPLICATION = "/ats/candidates/<candidate_id>/applications/<application_id>"
 
 
 class ApplicationView(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     application_id: str
     candidate_id: str
     job_id: int
@@ -39,11 +40,15 @@ class ApplicationView(BaseModel):
 
 
 class ApplicationList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     applications: list[ApplicationView]
     next_cursor: str | None
 
 
 class CandidateProfile(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     candidate: dict[str, Any]
     applications: list[ApplicationView]
     stage_history: list[dict[str, Any]]
@@ -56,7 +61,7 @@ class CandidateProfile(BaseModel):
 
 
 class _Versioned(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     # The version the caller saw; a stale one gets 409 instead of overwriting.
     expected_version: int | None = Field(default=None, ge=1)
 
@@ -200,6 +205,8 @@ def annotate(
     candidate_id: Annotated[str, Path(pattern=ID)],
     application_id: Annotated[str, Path(pattern=ID)],
 ) -> dict[str, Any]:
+    from recruiting.ats.collaboration import AnnotationRequest
+
     event = router.current_event
     return dependencies.get().collaboration.annotate(
         principal(event), candidate_id, application_id, body(event, AnnotationRequest)
@@ -216,6 +223,8 @@ def submit_scorecard(
     candidate_id: Annotated[str, Path(pattern=ID)],
     application_id: Annotated[str, Path(pattern=ID)],
 ) -> dict[str, Any]:
+    from recruiting.ats.collaboration import ScorecardRequest
+
     event = router.current_event
     return dependencies.get().collaboration.submit_scorecard(
         principal(event), candidate_id, application_id, body(event, ScorecardRequest)
@@ -229,6 +238,8 @@ def submit_scorecard(
     status_code=201,
 )
 def add_note(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
+    from recruiting.ats.collaboration import NoteRequest
+
     event = router.current_event
     caller = principal(event)
     request = body(event, NoteRequest)
@@ -240,7 +251,7 @@ def add_note(candidate_id: Annotated[str, Path(pattern=ID)]) -> dict[str, Any]:
 
 
 class MergeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     duplicate_id: str = Field(pattern=ID)
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from recruiter import dependencies
 from recruiter.routers.common import body, principal
@@ -17,6 +17,8 @@ TAGS = ["Jobs"]
 
 
 class JobList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     jobs: list[Job]
     next_cursor: str | None
 

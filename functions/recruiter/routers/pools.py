@@ -10,8 +10,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
-from recruiting.ats.imports import ImportUploadRequest
-from recruiting.ats.pools import PoolRequest
 
 router = Router()
 TAGS = ["Talent pools"]
@@ -26,6 +24,8 @@ def list_pools() -> dict[str, Any]:
 
 @router.post("/ats/pools", summary="Create a talent pool", tags=TAGS, status_code=201)
 def create_pool() -> dict[str, Any]:
+    from recruiting.ats.pools import PoolRequest
+
     event = router.current_event
     caller = principal(event)
     request = body(event, PoolRequest)
@@ -87,6 +87,8 @@ def import_progress(
     status_code=201,
 )
 def import_upload(pool_id: Annotated[str, Path(pattern=POOL_ID)]) -> dict[str, Any]:
+    from recruiting.ats.imports import ImportUploadRequest
+
     event = router.current_event
     request = body(event, ImportUploadRequest)
     return dependencies.get().imports.upload(principal(event), pool_id, request)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from recruiter import dependencies
 from recruiter.routers.common import body, created_once, principal
-from recruiting.ats.collaboration import TaskChanges, TaskRequest, TaskStatus
+from recruiting.ats.vocabulary import TaskStatus
 
 router = Router()
 TAGS = ["Tasks"]
@@ -32,6 +32,8 @@ def list_tasks(
 
 @router.post("/ats/tasks", summary="Create a task", tags=TAGS, status_code=201)
 def create_task() -> dict[str, Any]:
+    from recruiting.ats.collaboration import TaskRequest
+
     event = router.current_event
     caller = principal(event)
     request = body(event, TaskRequest)
@@ -44,6 +46,8 @@ def create_task() -> dict[str, Any]:
 
 @router.patch("/ats/tasks/<task_id>", summary="Edit or complete a task", tags=TAGS)
 def update_task(task_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]) -> dict[str, Any]:
+    from recruiting.ats.collaboration import TaskChanges
+
     event = router.current_event
     return dependencies.get().collaboration.update_task(
         principal(event), task_id, body(event, TaskChanges)

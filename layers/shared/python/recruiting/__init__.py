@@ -8,6 +8,10 @@ Business rules live here and know nothing about Lambda events:
 - ``storage``: DynamoDB (PynamoDB), S3 and EventBridge behind repositories.
 - ``intake``: careers-site application intake (forms, files, contacts, service).
 - ``demo``: the demo organisation that ``make run`` seeds.
+
+The request, response and domain models (here and in the functions) are declared
+with ``defer_build=True``: each builds its validator at first use, so a cold start
+pays only for the models its request touches (``tests/unit/test_cold_imports.py``).
 """
 
 import logging as _logging

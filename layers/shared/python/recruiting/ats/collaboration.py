@@ -21,6 +21,7 @@ from pynamodb.exceptions import PutError
 
 from recruiting import clock
 from recruiting.ats.pipeline import PipelineService
+from recruiting.ats.vocabulary import TaskStatus
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from recruiting.storage.candidates import ApplicationRepository
@@ -35,14 +36,14 @@ UserId = Annotated[
 
 
 class NoteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     body: str = Field(min_length=1, max_length=20_000)
     application_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$")
 
 
 class TaskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: str = Field(min_length=1, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
@@ -60,13 +61,8 @@ class TaskRequest(BaseModel):
         return self
 
 
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-
-
 class TaskChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     notes: str | None = Field(default=None, max_length=5000)
@@ -83,7 +79,7 @@ class Recommendation(StrEnum):
 
 
 class ScorecardRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     interview: str = Field(default="general", pattern=r"^[A-Za-z0-9_-]{1,64}$")
     ratings: dict[
@@ -94,7 +90,7 @@ class ScorecardRequest(BaseModel):
 
 
 class AnnotationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     tags: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]] | None = Field(
         default=None, max_length=30

@@ -29,7 +29,7 @@ _UNSAFE = re.compile(r"[^\w.() -]+")
 
 
 class ImportUploadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     filename: str = Field(min_length=1, max_length=200)
     content_type: str = Field(max_length=100)

@@ -13,11 +13,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from recruiting import clock
 from recruiting.ats.jobs import JobService
+from recruiting.ats.vocabulary import RejectionReason
 from recruiting.auth import Principal, Role
 from recruiting.errors import Conflict, FieldError, NotFound, ValidationFailed
 from recruiting.models.jobs import Automation, AutomationKind, Job
@@ -40,20 +40,6 @@ from recruiting.storage.items import (
     TaskItem,
 )
 from recruiting.storage.tasks import NewTask, task_item
-
-
-class RejectionReason(StrEnum):
-    """Reportable reasons (issue 7 counts them); free text goes in the note."""
-
-    SKILLS = "skills"
-    EXPERIENCE_LEVEL = "experience_level"
-    COMPENSATION = "compensation"
-    LOCATION = "location"
-    POSITION_FILLED = "position_filled"
-    UNRESPONSIVE = "unresponsive"
-    ANOTHER_CANDIDATE = "another_candidate"
-    OTHER = "other"
-
 
 DOWNLOAD_LINK_SECONDS = 300
 

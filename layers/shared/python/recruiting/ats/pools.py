@@ -22,7 +22,7 @@ from recruiting.storage.items import CandidateItem, MembershipItem, PoolItem
 
 
 class PoolRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=2000)

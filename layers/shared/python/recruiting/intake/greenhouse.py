@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recruiting.errors import FieldError, ValidationFailed
 from recruiting.intake.forms import UploadedPart
 from recruiting.models.jobs import Board, Job, QuestionType
-from recruiting.storage.jobs import Posting
+
+if TYPE_CHECKING:  # storage loads with the service, not with the routes
+    from recruiting.storage.jobs import Posting
 
 _QUESTION_TYPES = {
     QuestionType.SHORT_TEXT: "input_text",
@@ -456,6 +458,8 @@ def questions_json(job: Job) -> list[dict[str, Any]]:
 
 
 def job_json(job: Job, board: str, base_url: str, with_questions: bool) -> dict[str, Any]:
+    from recruiting.storage.jobs import Posting
+
     posting = Posting(
         job_id=job.id,
         title=job.title,

@@ -79,7 +79,7 @@ def instant(value: datetime, zone: str) -> datetime:
 
 
 class InterviewRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: Title = "Interview"
     # With an offset, or wall-clock times in ``time_zone``.
@@ -109,7 +109,7 @@ def check_times(start: datetime, end: datetime) -> None:
 class RescheduleRequest(BaseModel):
     """Only the fields given change; the rest stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: Title | None = None
     start: datetime | None = None
@@ -132,7 +132,7 @@ class RescheduleRequest(BaseModel):
 class StaffProfileRequest(BaseModel):
     """Where reminders reach a member of staff, and the time zone they read them in."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
     name: str = Field(min_length=1, max_length=120)

@@ -76,7 +76,7 @@ OptionalText = Annotated[
 class AttachmentInput(BaseModel):
     """A resume or cover letter: a file, base64 content, plain text, or an upload."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     filename: Annotated[str | None, Field(max_length=255)] = None
     content_base64: str | None = None
@@ -104,7 +104,7 @@ class AttachmentInput(BaseModel):
 
 
 class Consent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     processing: bool = False
     retention: bool = False
@@ -113,21 +113,21 @@ class Consent(BaseModel):
 
 
 class SelfIdAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     option_ids: list[int] = Field(default_factory=list, max_length=20)
     text: Annotated[str | None, Field(max_length=500)] = None
 
 
 class MonthYear(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     year: Annotated[int, Field(ge=1900, le=2200)]
 
 
 class Education(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     school: OptionalText = None
     degree: OptionalText = None
@@ -137,7 +137,7 @@ class Education(BaseModel):
 
 
 class Employment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     company_name: OptionalText = None
     title: OptionalText = None
@@ -163,7 +163,7 @@ AnswerValue = str | int | bool | list[int] | list[str]
 class ApplicationForm(BaseModel):
     """One application as a careers site sends it (already normalised)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     first_name: Name
     last_name: Name
@@ -188,7 +188,7 @@ class ApplicationForm(BaseModel):
 class UploadRequest(BaseModel):
     """Ask for a presigned S3 POST for a file too large for a request body."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     filename: Annotated[str, Field(min_length=1, max_length=255)]
     content_type: str
@@ -197,6 +197,8 @@ class UploadRequest(BaseModel):
 
 
 class PresignedUpload(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     upload_id: str
     url: str
     fields: dict[str, str]
@@ -206,6 +208,8 @@ class PresignedUpload(BaseModel):
 
 class ApplicationReceipt(BaseModel):
     """What the applicant's careers site gets back; the same on every retry."""
+
+    model_config = ConfigDict(defer_build=True)
 
     application_id: str
     candidate_id: str

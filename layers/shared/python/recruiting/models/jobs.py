@@ -32,7 +32,7 @@ class QuestionType(StrEnum):
 
 
 class AnswerOption(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int
     label: str
@@ -42,7 +42,7 @@ class AnswerOption(BaseModel):
 class Question(BaseModel):
     """A custom application question; answered as ``answers[<id>]``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int
     label: str
@@ -68,7 +68,7 @@ class Question(BaseModel):
 class ConsentPolicy(BaseModel):
     """What consent the job's location requires (GDPR-style explicit consent)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     requires_processing_consent: bool = False
     requires_retention_consent: bool = False
@@ -85,7 +85,7 @@ class ConsentPolicy(BaseModel):
 class SelfIdQuestion(BaseModel):
     """A voluntary self-identification question; answers only ever aggregated."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int
     label: str
@@ -103,7 +103,7 @@ class AutomationKind(StrEnum):
 class Automation(BaseModel):
     """Something that happens once each time an application enters a stage."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: AutomationKind
     title: str = Field(default="", max_length=200)  # task title, e-mail subject
@@ -113,7 +113,7 @@ class Automation(BaseModel):
 
 
 class Stage(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     name: str = Field(min_length=1, max_length=100)
@@ -132,7 +132,7 @@ DEFAULT_PIPELINE: tuple[Stage, ...] = (
 class Opening(BaseModel):
     """One stretch of a job being open (a job closed and reopened has several)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     opened_at: datetime
     closed_at: datetime | None = None
@@ -140,6 +140,8 @@ class Opening(BaseModel):
 
 class Job(BaseModel):
     """A job and everything a careers site needs to show and apply to it."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: int
     title: str
@@ -197,7 +199,7 @@ class Job(BaseModel):
 class JobFields(BaseModel):
     """What a recruiter sets on a job; every field optional in an edit."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     boards: tuple[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")], ...] | None = None
@@ -232,6 +234,8 @@ class NewJob(JobFields):
 
 class Board(BaseModel):
     """A job board: the set of jobs one careers site shows (external, internal...)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     token: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str

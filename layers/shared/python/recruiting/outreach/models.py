@@ -8,7 +8,7 @@ from recruiting.outreach.windows import SendWindow
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     # Days after the previous step (the first step: after enrolment).
     delay_days: int = Field(default=0, ge=0, le=365)
@@ -17,7 +17,7 @@ class Step(BaseModel):
 
 
 class Window(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     start_hour: int = Field(default=9, ge=0, le=23)
     end_hour: int = Field(default=17, ge=1, le=24)
@@ -33,7 +33,7 @@ class Window(BaseModel):
 
 
 class SequenceRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1, max_length=120)
     steps: list[Step] = Field(min_length=1, max_length=10)
@@ -72,7 +72,7 @@ class SequenceRequest(BaseModel):
 class SearchFilter(BaseModel):
     """The people a search finds (the same keywords and filters as ``GET /ats/search``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     q: str = Field(min_length=1, max_length=500)
     location: str | None = Field(default=None, max_length=200)
@@ -84,7 +84,7 @@ class SearchFilter(BaseModel):
 
 
 class EnrolRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     candidate_ids: list[str] = Field(default_factory=list, max_length=1_000)
     pool_id: str | None = Field(default=None, max_length=64)
@@ -100,6 +100,6 @@ class EnrolRequest(BaseModel):
 class CallRequest(BaseModel):
     """A phone call a recruiter logs on the person's timeline."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     summary: str = Field(min_length=1, max_length=2_000)

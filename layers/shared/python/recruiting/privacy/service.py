@@ -49,7 +49,7 @@ CLOSED_STATUSES = ("rejected", "withdrawn")
 class ConsentRequest(BaseModel):
     """Consent as the person gave (or withdrew) it, recorded by staff."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     processing: bool
     retention: bool

@@ -41,7 +41,7 @@ def _dimension(value: str | None) -> str | None:
 class Filters(BaseModel):
     """Jobs to include; every filter given must match."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     recruiter_id: str | None = Field(default=None, max_length=128)
     hiring_manager_id: str | None = Field(default=None, max_length=128)
@@ -52,7 +52,7 @@ class Filters(BaseModel):
 
 
 class ReportRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     report: Kind
     # Dates in ``time_zone``, both included.
@@ -85,7 +85,7 @@ class ReportRequest(BaseModel):
 class SubscriptionRequest(BaseModel):
     """A report sent to its subscriber on a schedule, at a local time."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     report: Kind
     filters: Filters = Field(default_factory=Filters)
