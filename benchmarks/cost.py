@@ -197,7 +197,12 @@ def _set_clock(clock: Clock) -> None:
     from intake import dependencies as intake
     from recruiter import dependencies as recruiter
 
-    holders: list[Any] = [*vars(intake.get()).values(), *vars(recruiter.get()).values()]
+    services = recruiter.get()  # each service is built when first asked for
+    holders: list[Any] = [intake.get().service]
+    holders += [
+        getattr(services, name)
+        for name in ("pipeline", "collaboration", "pools", "sequences", "interviews", "reports")
+    ]
     sender, sweep = reminders.build()
     holders += [outreach.build(), outreach.surveys(), sender, sweep, sweep.outreach]
     holders.append(reports.build())
