@@ -15,6 +15,7 @@ import boto3
 import botocore.client
 
 from benchmarks.environment import moto_account
+from benchmarks.metering import item_size
 from recruiting import wiring
 from recruiting.clock import now
 from recruiting.demo import seed
@@ -42,7 +43,7 @@ def counting_calls() -> Iterator[tuple[Counter[str], list[float]]]:
             for entry in params["TransactItems"]:
                 item = entry.get("Put", {}).get("Item")
                 if item is not None:
-                    capacity.append(2 * -(-_item_size(item) // 1024))
+                    capacity.append(2 * -(-item_size(item) // 1024))
                 elif "Update" in entry:
                     capacity.append(2)
         return original(self, operation, params)
@@ -52,27 +53,6 @@ def counting_calls() -> Iterator[tuple[Counter[str], list[float]]]:
         yield calls, capacity
     finally:
         client_class._make_api_call = original
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return len(inner) // 2 + 2
-    if kind == "B":
-        return len(inner)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(k.encode()) + _value_size(v) + 1 for k, v in inner.items())
-    if kind == "L":
-        return 3 + sum(_value_size(v) + 1 for v in inner)
-    return sum(len(str(v)) for v in inner)
-
-
-def _item_size(item: dict[str, Any]) -> int:
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
 
 
 class _RawCalls:
