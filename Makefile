@@ -41,7 +41,7 @@ test: install lint typecheck layers ## Lint, type-check and run every test (unit
 unit: install ## Only the fast tests (no stack synthesis, no subprocess server)
 	$(PY) -m pytest -m "not infra and not e2e"
 
-bench: install ## Benchmarks, each beside a baseline measured in the same run
+bench: install ## Benchmarks beside same-run baselines; writes docs/benchmarks.md
 	$(PY) -m benchmarks
 
 eval-parser: install ## Score the resume parser field by field against labelled resumes
