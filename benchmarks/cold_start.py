@@ -16,7 +16,8 @@ RUNS = 15
 TARGET = 1.3
 
 
-def _time(code: str, env: dict[str, str]) -> float:
+def time_code(code: str, env: dict[str, str]) -> float:
+    """Seconds a fresh interpreter takes to run ``code``."""
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     return time.perf_counter() - start
@@ -26,14 +27,14 @@ def run() -> list[tuple[str, str, str, str, str]]:
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "0"}
     # Warm the file cache and bytecode once, as a Lambda image would be.
     for function in wiring.FUNCTIONS:
-        _time(f"import {function.module}", env)
-    _time(BASELINE, env)
+        time_code(f"import {function.module}", env)
+    time_code(BASELINE, env)
     rows = []
     for function in wiring.FUNCTIONS:
         handler_times, baseline_times = [], []
         for _ in range(RUNS):  # interleaved so drift hits both alike
-            baseline_times.append(_time(BASELINE, env))
-            handler_times.append(_time(f"import {function.module}", env))
+            baseline_times.append(time_code(BASELINE, env))
+            handler_times.append(time_code(f"import {function.module}", env))
         handler = statistics.median(handler_times)
         baseline = statistics.median(baseline_times)
         ratio = handler / baseline

@@ -39,8 +39,6 @@ import json
 import math
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -51,7 +49,7 @@ from typing import Any
 
 import boto3
 
-from benchmarks import prices
+from benchmarks import cold_start, prices
 from benchmarks.environment import moto_account
 from benchmarks.metering import Meter, Usage
 from recruiting import wiring
@@ -364,15 +362,17 @@ def _idle(run: Run) -> dict[str, float]:
 def cold_imports() -> dict[str, float]:
     """Each handler's import in a fresh interpreter (median of 3): its INIT."""
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1"}
-    found = {}
-    for function in wiring.FUNCTIONS:
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", f"import {function.module}"], check=True, env=env)
-            times.append(time.perf_counter() - started)
-        found[function.name] = statistics.median(times)
-    return found
+    return {
+        function.name: statistics.median(
+            cold_start.time_code(f"import {function.module}", env) for _ in range(3)
+        )
+        for function in wiring.FUNCTIONS
+    }
+
+
+def compute_dollars(billed_ms: int, memory_mb: int) -> float:
+    """Lambda's duration charge: billed milliseconds at a memory size, arm64."""
+    return billed_ms / 1000 * memory_mb / 1024 * prices.LAMBDA_ARM_GB_SECOND
 
 
 @dataclass
@@ -393,11 +393,10 @@ def bill(run: Run, phase: str, usage: Usage, init: dict[str, float] | None) -> B
     for (p, name), invocations in run.invocations.items():
         if p != phase:
             continue
-        gb = FUNCTION[name].memory_mb / 1024
         billed = invocations.billed_ms()
         if init is not None:
             billed += len(invocations.durations) * math.ceil(init[name] * 1000)
-        lambda_cost += billed / 1000 * gb * prices.LAMBDA_ARM_GB_SECOND
+        lambda_cost += compute_dollars(billed, FUNCTION[name].memory_mb)
         requests += len(invocations.durations)
     service_sent = max(0, run.delivered[phase] - usage.sqs_messages_sent)
     sqs_requests = usage.sqs_requests + 2 * run.batches[phase] + service_sent
@@ -493,9 +492,7 @@ def _idle_month(result: Result) -> float:
         function = FUNCTION[name]
         usage = result.run.meter.total(IDLE, name)
         sweeps = len(result.run.invocations[(IDLE, name)].durations)
-        per_sweep = (
-            math.ceil(seconds * 1000) / 1000 * function.memory_mb / 1024
-        ) * prices.LAMBDA_ARM_GB_SECOND
+        per_sweep = compute_dollars(math.ceil(seconds * 1000), function.memory_mb)
         per_sweep += prices.LAMBDA_REQUEST + prices.SCHEDULER_INVOCATION
         per_sweep += (
             usage.read_units * prices.DYNAMODB_READ_UNIT

@@ -25,7 +25,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import botocore.client
@@ -114,20 +114,7 @@ class Usage:
 
     def add(self, other: Usage) -> None:
         self.calls.update(other.calls)
-        for name in (
-            "read_units",
-            "write_units",
-            "reported_units",
-            "s3_put_class",
-            "s3_get_class",
-            "s3_bytes_stored",
-            "ses_messages",
-            "ses_bytes",
-            "events",
-            "sqs_requests",
-            "sqs_messages_sent",
-            "aws_seconds",
-        ):
+        for name in (f.name for f in fields(self) if f.name != "calls"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 

@@ -170,14 +170,13 @@ def drop_accelerators(site: Path, distribution: str) -> None:
             path.unlink()
 
 
-def prune(site: Path, name: str | None = None) -> None:
-    """Remove what the Lambda runtime already has, what the layer marks as left out,
-    unused accelerators, console scripts and byte code."""
+def prune(site: Path, name: str) -> None:
+    """Remove what the Lambda runtime already has, what layer ``name`` marks as left
+    out, unused accelerators, console scripts and byte code."""
     shutil.rmtree(site / "bin", ignore_errors=True)
-    left_out = directives(name, "leave-out") if name else []
-    for distribution in (*RUNTIME_PROVIDED, *left_out):
+    for distribution in (*RUNTIME_PROVIDED, *directives(name, "leave-out")):
         remove_distribution(site, distribution)
-    for distribution in directives(name, "pure-python") if name else []:
+    for distribution in directives(name, "pure-python"):
         drop_accelerators(site, distribution)
     for cache in list(site.rglob("__pycache__")):
         shutil.rmtree(cache, ignore_errors=True)
