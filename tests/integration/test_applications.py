@@ -159,17 +159,160 @@ def test_bad_input_is_refused_naming_field_and_rule_and_stores_nothing(
 
 
 def test_several_broken_rules_are_reported_together(api, demo):
+    # The form's rules and the job's, in one answer
     reply = _apply(api, demo, application(email="nope", answers={}, consent={}))
-    fields = {f for f, _ in reply.field_rules()}
-    assert {"email"} <= fields
-    # Field-level rules are checked before job rules; the job's are reported once those pass
-    reply = _apply(api, demo, application(answers={}, consent={}))
     assert {f for f, _ in reply.field_rules()} == {
+        "email",
         "answers.101",
         "answers.102",
         "consent.processing",
         "consent.retention",
     }
+    # And with a form that passes its shape, the job's alone, as before
+    reply = _apply(api, demo, application(answers={}, consent={}))
+    assert _errors(reply) == [
+        ("answers.101", "required"),
+        ("answers.102", "required"),
+        ("consent.processing", "consent_required"),
+        ("consent.retention", "consent_required"),
+    ]
+
+
+def _errors(reply):
+    """The 422's (field, rule) pairs, in order; no field named twice."""
+    assert reply.status == 422, reply.body
+    assert reply.json()["error"] == "validation_failed"
+    pairs = [(e["field"], e["rule"]) for e in reply.json()["errors"]]
+    assert len({f for f, _ in pairs}) == len(pairs), pairs
+    return pairs
+
+
+def _nothing_stored(store, bus_events):
+    for table in ("candidates", "self_identification"):
+        assert store.items(table) == []
+    assert store.objects() == {}
+    assert bus_events() == []
+
+
+def test_one_422_names_the_form_errors_then_the_job_errors(api, demo, store, bus_events):
+    # When a careers site sends a form with a shape error and the job's questions
+    # and consents left out (the demo backend job requires both)
+    reply = _apply(api, demo, {"first_name": "Ada", "email": "ada@"})
+    # Then one 422 names every broken rule: the form's first, then the job's
+    assert _errors(reply) == [
+        ("last_name", "missing"),
+        ("email", "email_syntax"),
+        ("answers.101", "required"),
+        ("answers.102", "required"),
+        ("consent.processing", "consent_required"),
+        ("consent.retention", "consent_required"),
+    ]
+    # And nothing is stored or announced
+    _nothing_stored(store, bus_events)
+
+
+def test_the_job_rules_of_every_part_that_parsed_are_named(api, demo, store, bus_events):
+    payload = application(
+        first_name="",
+        phone="call me maybe",
+        answers={"102": "maybe", "103": [9], "999": "?"},
+        consent={"processing": True},
+        self_identification={"1": {"option_ids": [99]}, "2": {"option_ids": [21]}},
+    )
+    assert _errors(_apply(api, demo, payload)) == [
+        ("first_name", "required"),
+        ("phone", "phone_format"),
+        ("answers.999", "unknown_question"),
+        ("answers.101", "required"),
+        ("answers.102", "yes_no"),
+        ("answers.103", "option"),
+        ("consent.retention", "consent_required"),
+        ("self_identification.1", "option"),
+    ]
+    _nothing_stored(store, bus_events)
+
+
+def test_a_multipart_form_is_answered_the_same_way(api, demo, store):
+    reply = api.post_multipart(
+        f"/jobs/{demo.open_job_ids[0]}/applications",
+        [
+            ("first_name", "Grace"),
+            ("last_name", ""),
+            ("email", "grace@example.org"),
+            ("answers[101]", "Compilers."),
+            ("answers[102]", "perhaps"),
+            ("consent[processing]", "true"),
+            ("consent[retention]", "false"),
+        ],
+    )
+    assert _errors(reply) == [
+        ("last_name", "required"),
+        ("answers.102", "yes_no"),
+        ("consent.retention", "consent_required"),
+    ]
+    assert store.items("candidates") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        # The part is the wrong type: its shape error alone, none of the job's rules
+        ({"answers": "Engines."}, [("answers", "dict_type")]),
+        ({"answers": ["Engines.", "no"]}, [("answers", "dict_type")]),
+        ({"consent": "yes"}, [("consent", "model_type")]),
+        ({"consent": {"processing": "maybe"}}, [("consent.processing", "bool_parsing")]),
+        ({"self_identification": [1]}, [("self_identification", "dict_type")]),
+        ({"phone": "1" * 41}, [("phone", "string_too_long")]),
+        # One answer of the wrong shape: the answers are not checked against the job
+        (
+            {"answers": {"101": {"text": "Engines."}}},
+            [
+                ("answers.101.constrained-str", "string_type"),
+                ("answers.101.int", "int_type"),
+                ("answers.101.bool", "bool_type"),
+                ("answers.101.list[int]", "list_type"),
+                ("answers.101.list[constrained-str]", "list_type"),
+            ],
+        ),
+    ],
+)
+def test_a_part_refused_by_its_shape_is_not_checked_against_the_job(
+    api, demo, store, change, refused
+):
+    # Given a form with a broken last name and one of the job's parts of the wrong shape
+    reply = _apply(api, demo, application(last_name=" ", **change))
+    # Then the shape errors are named once each, and no job rule for that part
+    assert _errors(reply) == [("last_name", "required"), *refused]
+    assert store.items("candidates") == []
+
+
+def test_a_form_that_fails_its_shape_reads_the_job_once_and_one_that_passes_too(
+    api, demo, monkeypatch
+):
+    from recruiting.storage.jobs import JobRepository
+
+    reads: list[int] = []
+    get_job = JobRepository.get_job
+
+    def counted(self, job_id):
+        reads.append(job_id)
+        return get_job(self, job_id)
+
+    monkeypatch.setattr(JobRepository, "get_job", counted)
+    assert _apply(api, demo).status == 201
+    assert reads == [demo.open_job_ids[0]]  # no extra read on success
+    reads.clear()
+    assert _apply(api, demo, application(email="nope")).status == 422
+    assert reads == [demo.open_job_ids[0]]
+
+
+def test_a_refused_form_to_a_closed_or_unknown_job_names_its_shape_errors_alone(api, demo, store):
+    # The 422 of the shape errors, as before: the 404 or 410 follows once the form is right
+    broken = {"first_name": "Ada", "email": "ada@"}
+    for target in (f"/jobs/{demo.closed_job_id}/applications", "/jobs/424242/applications"):
+        reply = api.post_json(target, broken)
+        assert _errors(reply) == [("last_name", "missing"), ("email", "email_syntax")]
+    assert store.items("candidates") == []
 
 
 def test_a_file_over_the_inline_cap_is_refused(api, demo, store, monkeypatch):

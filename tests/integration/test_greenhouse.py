@@ -241,6 +241,55 @@ def test_greenhouse_errors_name_greenhouse_fields(api, demo, store):
     assert store.items("candidates") == []
 
 
+def _greenhouse_errors(reply):
+    assert reply.status == 400, reply.body
+    assert reply.json()["error"] == "Failed to save person"
+    pairs = [(e["field"], e["rule"]) for e in reply.json()["errors"]]
+    assert len({f for f, _ in pairs}) == len(pairs), pairs
+    return pairs
+
+
+def test_one_refusal_names_the_form_errors_then_the_job_errors_in_greenhouse_terms(
+    api, demo, store
+):
+    payload = _greenhouse_json(
+        email="not-an-email",
+        phone="call me maybe",
+        question_102="maybe",
+        question_104=99,
+        demographic_answers=[{"question_id": 1, "answer_options": [{"answer_option_id": 99}]}],
+        data_compliance={"gdpr_processing_consent_given": True},
+    )
+    del payload["question_101"]
+    reply = api.post_json(
+        f"/v1/boards/demo/jobs/{demo.open_job_ids[0]}", payload, basic_auth(API_KEY)
+    )
+    assert _greenhouse_errors(reply) == [
+        ("email", "email_syntax"),
+        ("phone", "phone_format"),
+        ("question_101", "required"),
+        ("question_102", "yes_no"),
+        ("question_104", "option"),
+        ("data_compliance[gdpr_retention_consent_given]", "consent_required"),
+        ("demographic_answers[question_id=1]", "option"),
+    ]
+    assert store.items("candidates") == []
+    assert store.items("self_identification") == []
+    assert store.objects() == {}
+
+
+def test_a_refused_form_to_a_job_not_live_here_names_its_shape_errors_alone(api, demo, store):
+    # A closed job, and a job only on the internal board: the shape errors, as before
+    for job_id in (demo.closed_job_id, demo.open_job_ids[3]):
+        reply = api.post_json(
+            f"/v1/boards/demo/jobs/{job_id}",
+            _greenhouse_json(email="not-an-email", data_compliance={}),
+            basic_auth(API_KEY),
+        )
+        assert _greenhouse_errors(reply) == [("email", "email_syntax")]
+    assert store.items("candidates") == []
+
+
 def test_answer_options_that_are_not_a_list_are_named_not_a_crash(api, demo, store):
     # Found while fuzzing: an integer here was iterated and answered 502.
     reply = api.post_json(

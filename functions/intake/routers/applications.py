@@ -30,7 +30,8 @@ router = Router()
         "Send the ApplicationForm as JSON (files as content_base64 + filename, or text) or as "
         "multipart/form-data (files as parts; answers[<id>], consent[processing], links[]). "
         "Send an Idempotency-Key header to make retries safe. A repeat of an earlier application "
-        "by the same person to the same job returns the original receipt."
+        "by the same person to the same job returns the original receipt. A 422 names every "
+        "broken rule at once: the form's, then the job's (questions, consent, self-identification)."
     ),
     tags=["Careers site"],
     responses={
@@ -41,16 +42,23 @@ router = Router()
     },
 )
 def apply(job_id: Annotated[int, Path(ge=1)]) -> Response[str]:
+    """Precedence: a form that passes its shape reads the job first (404 unknown,
+    410 closed), then answers one 422 of the job's broken rules. A form that does
+    not answers one 422 of its shape errors followed by the job's broken rules in
+    the parts that parsed; for an unknown or closed job that 422 has the shape
+    errors alone (as before), and the 404 or 410 follows once the form is right."""
     deps = dependencies.get()
     event = router.current_event
     body = raw_body(event)
     data = read_body(content_type(event), body, deps.settings.inline_file_max_bytes)
 
     def action() -> dict[str, Any]:
+        shaped = native_application(data)
         try:
-            form = ApplicationForm.model_validate(native_application(data))
+            form = ApplicationForm.model_validate(shaped)
         except ValidationError as exc:
-            raise field_errors(exc) from exc
+            # One 422 with the job's errors too (none for an unknown or closed job).
+            raise deps.service.with_job_errors(field_errors(exc), job_id, shaped) from exc
         outcome = deps.service.apply(job_id, form)
         return {"receipt": outcome.receipt.model_dump(mode="json"), "created": outcome.created}
 

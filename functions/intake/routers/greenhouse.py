@@ -121,10 +121,14 @@ def apply(
     data = read_body(content_type(event), body, deps.settings.inline_file_max_bytes)
 
     def action() -> dict[str, Any]:
+        shaped = greenhouse.to_application(data)
         try:
-            form = ApplicationForm.model_validate(greenhouse.to_application(data))
+            form = ApplicationForm.model_validate(shaped)
         except ValidationError as exc:
-            raise field_errors(exc, greenhouse.field_name) from exc
+            refused = field_errors(exc, greenhouse.field_name)
+            raise deps.service.with_job_errors(
+                refused, job_id, shaped, board=board_token, names=greenhouse.field_name
+            ) from exc
         outcome = deps.service.apply(
             job_id, form, channel="greenhouse", board=board_token, names=greenhouse.field_name
         )

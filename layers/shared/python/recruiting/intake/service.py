@@ -36,7 +36,10 @@ from recruiting.models.applications import (
     ApplicationForm,
     ApplicationReceipt,
     AttachmentInput,
+    Consent,
+    JobParts,
     PresignedUpload,
+    SelfIdAnswer,
     UploadRequest,
 )
 from recruiting.models.jobs import Board, Job, QuestionType
@@ -201,10 +204,10 @@ class IntakeService:
             raise JobClosed(f"job {job_id} is not taking applications")
 
         errors: list[FieldError] = []
-        phone_e164 = self._phone(form, errors, names)
+        phone_e164 = self._phone(form.phone, errors, names)
         answers = self._answers(job, form.answers, errors, names)
-        self._consent(job, form, errors, names)
-        self_id = self._self_identification(job, form, errors, names)
+        self._consent(job, form.consent, errors, names)
+        self_id = self._self_identification(job, form.self_identification, errors, names)
         documents = [
             doc
             for purpose, attachment in (
@@ -225,6 +228,57 @@ class IntakeService:
             if outcome is not None:
                 return outcome
         raise Conflict("the application collided with another write three times; retry")
+
+    def with_job_errors(
+        self,
+        refused: ValidationFailed,
+        job_id: int,
+        data: dict[str, Any],
+        *,
+        board: str | None = None,
+        names: FieldNamer = native_names,
+    ) -> ValidationFailed:
+        """``refused`` (the form's shape errors, already named by ``names``)
+        followed by the job's rules that the parts of ``data`` which did parse
+        break, so a careers site can show every error at once.
+
+        Only called once the form is refused: an application that passes its
+        shape reads the job once, in ``apply``. A part the shape rules refused
+        (``answers`` not an object, say) is not checked again, and no field is
+        named twice. The documents are not checked here (that may read S3).
+
+        An unknown job, one not on ``board``, or a closed one adds nothing: the
+        answer stays the 422 of the shape errors alone, as before, and the
+        404 or 410 comes once the form is right (as for any valid form).
+        Nothing is stored.
+        """
+        extra = self.job_errors(job_id, JobParts.salvage(data), board=board, names=names)
+        named = {error.field for error in refused.errors}
+        extra = [error for error in extra if error.field not in named]
+        return ValidationFailed([*refused.errors, *extra]) if extra else refused
+
+    def job_errors(
+        self,
+        job_id: int,
+        parts: JobParts,
+        *,
+        board: str | None = None,
+        names: FieldNamer = native_names,
+    ) -> list[FieldError]:
+        """The rules of the job that ``parts`` break (none for a job that does
+        not take applications here); a part that is None is not checked."""
+        job = self.jobs.get_job(job_id)
+        if job is None or not job.is_open or (board is not None and board not in job.boards):
+            return []
+        errors: list[FieldError] = []
+        self._phone(parts.phone, errors, names)
+        if parts.answers is not None:
+            self._answers(job, parts.answers, errors, names)
+        if parts.consent is not None:
+            self._consent(job, parts.consent, errors, names)
+        if parts.self_identification is not None:
+            self._self_identification(job, parts.self_identification, errors, names)
+        return errors
 
     def _try_record(
         self,
@@ -357,13 +411,11 @@ class IntakeService:
 
     # --- the rules ---------------------------------------------------------
 
-    def _phone(
-        self, form: ApplicationForm, errors: list[FieldError], names: FieldNamer
-    ) -> str | None:
-        if form.phone is None:
+    def _phone(self, phone: str | None, errors: list[FieldError], names: FieldNamer) -> str | None:
+        if phone is None:
             return None
         try:
-            return normalise_phone(form.phone, self.settings.default_phone_region)
+            return normalise_phone(phone, self.settings.default_phone_region)
         except PhoneRejected as exc:
             errors.append(FieldError(names("phone"), "phone_format", str(exc)))
             return None
@@ -402,10 +454,10 @@ class IntakeService:
         return cleaned
 
     def _consent(
-        self, job: Job, form: ApplicationForm, errors: list[FieldError], names: FieldNamer
+        self, job: Job, consent: Consent, errors: list[FieldError], names: FieldNamer
     ) -> None:
         policy = job.consent
-        if policy.requires_processing_consent and not form.consent.processing:
+        if policy.requires_processing_consent and not consent.processing:
             errors.append(
                 FieldError(
                     names("consent.processing"),
@@ -413,7 +465,7 @@ class IntakeService:
                     "this job needs consent to process the application",
                 )
             )
-        if policy.requires_retention_consent and not form.consent.retention:
+        if policy.requires_retention_consent and not consent.retention:
             errors.append(
                 FieldError(
                     names("consent.retention"),
@@ -423,13 +475,17 @@ class IntakeService:
             )
 
     def _self_identification(
-        self, job: Job, form: ApplicationForm, errors: list[FieldError], names: FieldNamer
+        self,
+        job: Job,
+        given: dict[int, SelfIdAnswer],
+        errors: list[FieldError],
+        names: FieldNamer,
     ) -> dict[str, Any] | None:
-        if not form.self_identification:
+        if not given:
             return None
         questions = {q.id: q for q in job.self_identification}
         answers: dict[str, Any] = {}
-        for question_id, answer in form.self_identification.items():
+        for question_id, answer in given.items():
             field = names(f"self_identification.{question_id}")
             question = questions.get(question_id)
             if question is None:

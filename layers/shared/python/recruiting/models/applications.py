@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationError,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
@@ -158,6 +160,10 @@ class Employment(BaseModel):
 
 
 AnswerValue = str | int | bool | list[int] | list[str]
+# The parts whose rules need the job, shared by ApplicationForm and JobParts.
+Phone = Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_to_none)]
+Answers = Annotated[dict[int, AnswerValue], Field(max_length=200)]
+SelfIdentification = Annotated[dict[int, SelfIdAnswer], Field(max_length=50)]
 
 
 class ApplicationForm(BaseModel):
@@ -168,14 +174,12 @@ class ApplicationForm(BaseModel):
     first_name: Name
     last_name: Name
     email: Email
-    phone: Annotated[
-        Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_to_none)
-    ] = None
+    phone: Phone = None
     location: OptionalText = None
     links: list[HttpUrl] = Field(default_factory=list, max_length=10)
-    answers: dict[int, AnswerValue] = Field(default_factory=dict, max_length=200)
+    answers: Answers = Field(default_factory=dict)
     consent: Consent = Field(default_factory=Consent)
-    self_identification: dict[int, SelfIdAnswer] = Field(default_factory=dict, max_length=50)
+    self_identification: SelfIdentification = Field(default_factory=dict)
     resume: AttachmentInput | None = None
     cover_letter: AttachmentInput | None = None
     educations: list[Education] = Field(default_factory=list, max_length=20)
@@ -183,6 +187,35 @@ class ApplicationForm(BaseModel):
     source: Annotated[
         Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)
     ] = None
+
+
+class JobParts(BaseModel):
+    """The parts of an application whose rules need the job (phone, answers,
+    consent, self-identification), read from a body ``ApplicationForm`` refused.
+
+    Lets one 422 name the job's broken rules along with the form's: each part
+    is checked by the job's rules if it passed its own shape rules. A part that
+    did not is None, and its job rules are not checked (its shape error says
+    what is wrong with it). A part the body leaves out has its default, as in
+    the form: no answers is ``{}``, so a required question is still named.
+    """
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
+
+    phone: Phone = None
+    answers: Answers | None = Field(default_factory=dict)
+    consent: Consent | None = Field(default_factory=Consent)
+    self_identification: SelfIdentification | None = Field(default_factory=dict)
+
+    @classmethod
+    def salvage(cls, data: Mapping[str, Any]) -> JobParts:
+        """The parts of ``data`` that pass their shape rules; the others None."""
+        given = {name: data[name] for name in cls.model_fields if name in data}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            refused = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        return cls.model_validate({**given, **dict.fromkeys(refused)})
 
 
 class UploadRequest(BaseModel):
