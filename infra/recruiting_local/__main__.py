@@ -26,6 +26,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _local_origins(host: str, port: int) -> list[str]:
+    own = [f"http://{host}:{port}"]
+    if host in ("127.0.0.1", "localhost"):
+        own = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    configured = os.environ.get("CAREERS_SITE_ORIGINS", "").split(",")
+    extra = [o.strip() for o in configured if o.strip()]
+    return list(dict.fromkeys(own + extra))
+
+
 OUTBOX = Path(".local-state") / "outbox"
 INBOX = Path(".local-state") / "inbox"
 
@@ -56,6 +65,9 @@ def main() -> int:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
             "CAREERS_BASE_URL": f"http://{host}:{port}",
+            # CORS as the stack does it: only the careers-site origins, never "*";
+            # the page this runner serves, plus any set in CAREERS_SITE_ORIGINS.
+            "CAREERS_SITE_ORIGINS": ",".join(_local_origins(host, port)),
             # Outreach: links in e-mails point here, and e-mails land in an outbox
             # of .eml files instead of SES (see the README).
             "PUBLIC_API_URL": f"http://{host}:{port}",
@@ -108,6 +120,7 @@ def main() -> int:
     pump = Pump(env, functions.invoke, tick_seconds=float(os.environ.get("TICK_SECONDS", "60")))
     pump.start()
     server = make_server(host, port, functions, issuer)
+    lines.append(f"careers page: http://{host}:{server.server_address[1]}/careers/")
     lines.append(
         f"serving the API at http://{host}:{server.server_address[1]}"
         f" (OpenAPI: /openapi.json); Ctrl-C stops"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -19,6 +21,18 @@ from recruiting_local.tokens import LocalIssuer
 
 logger = Logger(service="local-runner")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+# The careers page (careers/ at the project's root), served at /careers/.
+CAREERS_PAGE = Path(__file__).resolve().parents[2] / "careers"
+PAGE_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+PREFLIGHT_HEADERS = [
+    ("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type,Authorization,Idempotency-Key,X-Amz-Date"),
+    ("Access-Control-Max-Age", "600"),
+]
 
 
 class Functions:
@@ -79,6 +93,44 @@ def _json(status: int, body: Any) -> HttpResponse:
     return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(body).encode())
 
 
+def allowed_origins() -> tuple[str, ...]:
+    """The careers-site origins CORS lets in, as the stack's settings name them."""
+    return tuple(
+        o.strip().rstrip("/")
+        for o in os.environ.get("CAREERS_SITE_ORIGINS", "").split(",")
+        if o.strip()
+    )
+
+
+def careers_page(path: str) -> HttpResponse | None:
+    """The careers page's files, or None when the path is not the page's."""
+    if path == "/careers":
+        return HttpResponse(308, [("Location", "/careers/")], b"")
+    if not path.startswith("/careers/"):
+        return None
+    name = path.removeprefix("/careers/") or "index.html"
+    file = CAREERS_PAGE / name
+    if "/" in name or name.startswith(".") or file.suffix not in PAGE_TYPES or not file.is_file():
+        return _json(404, {"message": "Not Found"})
+    headers = [
+        ("Content-Type", PAGE_TYPES[file.suffix]),
+        ("Cache-Control", "no-cache"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    if file.suffix == ".html":
+        # The page talks to this API and posts large files to the embedded S3.
+        s3 = os.environ.get("AWS_ENDPOINT_URL", "")
+        headers += [
+            (
+                "Content-Security-Policy",
+                f"default-src 'self'; connect-src 'self' {s3}; img-src 'self' data:;"
+                " object-src 'none'; base-uri 'none'; frame-ancestors 'self'",
+            ),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ]
+    return HttpResponse(200, headers, file.read_bytes())
+
+
 def make_server(
     host: str, port: int, functions: Functions, issuer: LocalIssuer
 ) -> ThreadingHTTPServer:
@@ -91,12 +143,8 @@ def make_server(
 
         def _send(self, response: HttpResponse) -> None:
             self.send_response(response.status)
-            names = set()
             for name, value in response.headers:
-                names.add(name.lower())
                 self.send_header(name, value)
-            if "access-control-allow-origin" not in names:
-                self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             if self.command != "HEAD":
@@ -113,20 +161,20 @@ def make_server(
             if self.command == "GET" and path == "/openapi.json":
                 self._send(_json(200, openapi_document()))
                 return
+            origin = self.headers.get("Origin")
+            cors = (
+                [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+                if origin and origin in allowed_origins()
+                else [("Vary", "Origin")]
+            )
+            page = careers_page(path) if self.command in ("GET", "HEAD") else None
+            if page is not None:
+                # Module scripts load in CORS mode, so an embedding site needs this too.
+                self._send(HttpResponse(page.status, page.headers + cors, page.body))
+                return
             if self.command == "OPTIONS":
-                self._send(
-                    HttpResponse(
-                        204,
-                        [
-                            ("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS"),
-                            (
-                                "Access-Control-Allow-Headers",
-                                "Content-Type,Authorization,Idempotency-Key",
-                            ),
-                        ],
-                        b"",
-                    )
-                )
+                # API Gateway's preflight: only the configured careers-site origins.
+                self._send(HttpResponse(204, PREFLIGHT_HEADERS + cors, b""))
                 return
             resource, params, path_known = match(self.command, path)
             if resource is None:

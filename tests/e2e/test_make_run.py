@@ -6,95 +6,20 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
-import signal
-import socket
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from support import ROOT, basic_auth, multipart_body, sample_resume_pdf
+from e2e.conftest import BOARD_KEY as API_KEY
+from e2e.conftest import Running
+from support import basic_auth, multipart_body, sample_resume_pdf
 
 pytestmark = pytest.mark.e2e
-API_KEY = "e2e-board-key"
-
-
-@dataclass
-class Running:
-    base: str
-    moto: str
-    output: list[str]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-OUTBOX = tempfile.mkdtemp(prefix="outbox-")
-INBOX = tempfile.mkdtemp(prefix="inbox-")
-
-
-@pytest.fixture(scope="module")
-def running() -> Iterator[Running]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "BOARD_API_KEY": API_KEY,
-        "MOTO_PORT": str(_free_port()),
-        "TICK_SECONDS": "1",
-        "OUTREACH_OUTBOX_DIR": OUTBOX,
-        "OUTREACH_INBOX_DIR": INBOX,
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output: list[str] = []
-    moto = ""
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        output.append(line)
-        if line.startswith("moto (embedded AWS) at "):
-            moto = line.split(" at ", 1)[1].strip()
-        if line.startswith("serving the API"):
-            break
-    else:
-        pytest.fail("make run did not start:\n" + "".join(output))
-    assert moto, "".join(output)
-    try:
-        yield Running(f"http://127.0.0.1:{port}", moto, output)
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            rest, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            raise
-        output.append(rest)
-    # Ctrl-C stops everything cleanly
-    assert "stopped" in rest, rest
 
 
 def http(
@@ -251,6 +176,49 @@ def test_unknown_routes_answer_like_api_gateway(running):
     assert body == {"message": "Missing Authentication Token"}
 
 
+def _headers(method: str, url: str, origin: str) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, method=method, headers={"Origin": origin})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+def test_serves_the_careers_page_and_nothing_else_from_its_folder(running):
+    # The page, its script and its stylesheet
+    status, html = http("GET", running.base + "/careers/")
+    assert status == 200
+    assert b"data-careers-page" in html
+    assert "careers page: " + running.base + "/careers/\n" in running.output
+    assert http("GET", running.base + "/careers/careers.js")[0] == 200
+    assert http("GET", running.base + "/careers/careers.css")[0] == 200
+    # But no other file of the project, however the path is spelled
+    for path in (
+        "/careers/../pyproject.toml",
+        "/careers/%2e%2e/Makefile",
+        "/careers/.gitignore",
+        "/careers/missing.js",
+        "/careers/index.py",
+    ):
+        assert http("GET", running.base + path)[0] == 404, path
+
+
+def test_cors_lets_in_only_the_careers_site_origins(running):
+    other = "https://elsewhere.example"
+    # A careers site's preflight and its answers carry its own origin back
+    for method, path in (("OPTIONS", "/jobs/4000001/applications"), ("GET", "/jobs")):
+        status, headers = _headers(method, running.base + path, running.embedding_origin)
+        assert status in (200, 204)
+        assert headers["access-control-allow-origin"] == running.embedding_origin
+        # Any other origin gets no CORS header at all, never "*"
+        status, headers = _headers(method, running.base + path, other)
+        assert "access-control-allow-origin" not in headers
+    # The page's own script may be loaded by a careers site (module scripts use CORS)
+    _, headers = _headers("GET", running.base + "/careers/careers.js", running.embedding_origin)
+    assert headers["access-control-allow-origin"] == running.embedding_origin
+
+
 def _token(running: Running, role: str) -> str:
     line = next(line for line in running.output if line.startswith(f"{role} token: "))
     return line.split(": ", 1)[1].strip()
@@ -393,7 +361,7 @@ def test_outreach_emails_land_in_the_local_outbox(running):
     )
     assert status == 200
     # Then within seconds her e-mail is an .eml file in the outbox, with its headers
-    outbox = Path(OUTBOX)
+    outbox = running.outbox
     found = _until(lambda: [p for p in outbox.glob("*.eml")])
     assert found, "no e-mail in the outbox"
     message = found[0].read_text()
@@ -404,7 +372,7 @@ def test_outreach_emails_land_in_the_local_outbox(running):
     reply_to = ", ".join(a.addr_spec for a in sent["Reply-To"].addresses)
     assert "@replies.localhost" in reply_to
     reply = f"From: annie@example.com\r\nTo: {reply_to}\r\nSubject: Re: Hello\r\n\r\nYes!\r\n"
-    (Path(INBOX) / "annie.eml").write_bytes(reply.encode())
+    (running.inbox / "annie.eml").write_bytes(reply.encode())
 
     # Then within seconds the sequence has stopped for her, because she replied
     def stopped() -> object:
@@ -460,7 +428,7 @@ def test_interview_invitations_with_calendar_files_land_in_the_outbox(running):
     )
     assert status == 201, interview
     # Then within seconds the interviewer's invitation, with its calendar file, is there
-    outbox = Path(OUTBOX)
+    outbox = running.outbox
 
     def invitation() -> list[Path]:
         return [p for p in outbox.glob("*.eml") if "To: ivy@acme.example" in p.read_text()]
@@ -503,7 +471,7 @@ def test_a_report_is_emailed_with_links_to_its_files(running):
     )
     assert status == 202, run
     # Then the e-mail with its links is in the outbox, and the CSV link downloads the file
-    outbox = Path(OUTBOX)
+    outbox = running.outbox
 
     def report_mail() -> list[Path]:
         return [p for p in outbox.glob("*.eml") if "To: rita@acme.example" in p.read_text()]
