@@ -122,12 +122,14 @@ def api(
         )
         headers["Authorization"] = f"Bearer {token}"
     body = None
+    method = "GET"
     if patch is not None:
         headers["Content-Type"] = "application/json"
         body = json.dumps(patch).encode()
-    request = urllib.request.Request(
-        running.base + path, data=body, headers=headers, method="PATCH" if body else "GET"
-    )
+        method = "PATCH"
+    if path.endswith(("/open", "/close")):
+        method = "POST"
+    request = urllib.request.Request(running.base + path, data=body, headers=headers, method=method)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -383,6 +385,7 @@ def test_a_job_description_is_shown_without_anything_active(
     running: Running, page: Page, embedding_site: str
 ):
     # Given a job whose description (HTML from the recruiters) carries active content
+    original = api(running, "/jobs/4000002")["description_html"]
     api(
         running,
         "/ats/jobs/4000002",
@@ -397,20 +400,23 @@ def test_a_job_description_is_shown_without_anything_active(
             )
         },
     )
-    # When a person opens it on a company's site with no Content-Security-Policy to help
-    page.goto(f"{embedding_site}?job=4000002")
-    description = page.locator(".careers-description")
-    expect(description).to_contain_text("Shape the product.")
-    # Then only the allowed markup is left: no script, image, handler or script link
-    assert description.locator("script, img, [onerror], [onclick], h1").count() == 0
-    expect(description.get_by_text("Read")).not_to_have_attribute("href", re.compile("."))
-    team = description.get_by_role("link", name="the team")
-    expect(team).to_have_attribute("href", "https://example.com/team")
-    expect(team).to_have_attribute("rel", "noopener noreferrer")
-    expect(team).not_to_have_attribute("target", "_top")
-    description.get_by_text("Shape").click()
-    description.get_by_text("Read").click()
-    assert page.evaluate("window.pwned") is None
+    try:
+        # When a person opens it on a company's site with no Content-Security-Policy to help
+        page.goto(f"{embedding_site}?job=4000002")
+        description = page.locator(".careers-description")
+        expect(description).to_contain_text("Shape the product.")
+        # Then only the allowed markup is left: no script, image, handler or script link
+        assert description.locator("script, img, [onerror], [onclick], h1").count() == 0
+        expect(description.get_by_text("Read")).not_to_have_attribute("href", re.compile("."))
+        team = description.get_by_role("link", name="the team")
+        expect(team).to_have_attribute("href", "https://example.com/team")
+        expect(team).to_have_attribute("rel", "noopener noreferrer")
+        expect(team).not_to_have_attribute("target", "_top")
+        description.get_by_text("Shape").click()
+        description.get_by_text("Read").click()
+        assert page.evaluate("window.pwned") is None
+    finally:
+        api(running, "/ats/jobs/4000002", "recruiter", patch={"description_html": original})
 
 
 def test_a_lost_answer_is_retried_and_the_application_recorded_once(
@@ -456,3 +462,50 @@ def test_a_lost_answer_is_retried_and_the_application_recorded_once(
     # And the job has one application from her
     profile = stored_application(running, INTERNSHIP, reference)["profile"]
     assert [a["job_id"] for a in profile["applications"]] == [INTERNSHIP]
+
+
+def test_outages_and_closed_jobs_are_told_in_words(
+    running: Running, page: Page, problems: list[str]
+):
+    # Given the API cannot be reached for the job list
+    page.route(f"{running.base}/jobs?*", lambda route: route.abort("connectionrefused"))
+    page.goto(f"{running.base}/careers/")
+    # Then, after its retries, the page says so and offers to try again
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The open positions could not be loaded.", timeout=15_000)
+    page.unroute(f"{running.base}/jobs?*")
+    alert.get_by_role("button", name="Try again").click()
+    expect(page.get_by_role("link", name="Robotics Intern")).to_be_visible()
+    assert set(problems) == {"console: Failed to load resource: net::ERR_CONNECTION_REFUSED"}
+    problems.clear()
+
+    # Given a link to a job that has closed
+    page.goto(f"{running.base}/careers/?job=4000005")
+    # Then the page says it is not open, and links back to the open ones
+    expect(page.get_by_role("heading", name="This position is not open")).to_be_visible()
+    expect(page.get_by_role("link", name="All open positions")).to_be_visible()
+    assert problems == [
+        "console: Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ]
+    problems.clear()
+
+    # Given a job that closes while a person fills in its form
+    page.goto(f"{running.base}/careers/?job=4000002")
+    page.get_by_label("First name").fill("Mary")
+    page.get_by_label("Last name").fill("Jackson")
+    page.get_by_label("E-mail address").fill("mary.browser@example.com")
+    api(running, "/ats/jobs/4000002/close", "recruiter")
+    try:
+        page.get_by_role("button", name="Submit application").click()
+        # Then she is told the job closed, and nothing was stored
+        expect(page.get_by_role("alert")).to_contain_text(
+            "This position has closed and no longer takes applications."
+        )
+        expect(page.get_by_role("alert")).to_be_focused()
+        assert "mary.browser" not in everything_stored(running)
+    finally:
+        api(running, "/ats/jobs/4000002/open", "recruiter")
+    assert problems == [
+        "console: Failed to load resource: the server responded with a status of 410 (Gone)"
+    ]
+    problems.clear()
