@@ -10,6 +10,7 @@ Schedules tick every ``tick_seconds`` (moto never fires them).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,7 @@ from recruiting import wiring
 from recruiting_local.context import LocalContext
 
 Invoke = Callable[[wiring.Function, dict[str, Any]], Any]
+logger = logging.getLogger("recruiting_local.pump")
 
 
 def sqs_event(messages: Sequence[Mapping[str, Any]], queue_arn: str) -> dict[str, Any]:
@@ -99,7 +101,14 @@ class Pump:
             ).get("Messages", [])
             if not messages:
                 continue
-            result = self.invoke(function, sqs_event(messages, arn)) or {}
+            try:
+                result = self.invoke(function, sqs_event(messages, arn)) or {}
+            except Exception:
+                # As Lambda does: the whole batch goes back to the queue, to be
+                # received again after its visibility timeout (and dead-lettered
+                # after max_receives); the queue keeps being drained.
+                logger.exception("%s failed on a batch from %s", function.name, queue.key)
+                continue
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
             for message in messages:
                 if message["MessageId"] not in failed:
@@ -117,7 +126,10 @@ class Pump:
 
     def _tick(self, function: wiring.Function) -> None:
         while not self._stop.wait(self.tick_seconds):
-            self.invoke(function, scheduled_event())
+            try:
+                self.invoke(function, scheduled_event())
+            except Exception:  # the next tick tries again, as the scheduler would
+                logger.exception("%s failed on a scheduled run", function.name)
 
 
 def context_for(function: wiring.Function) -> LocalContext:
