@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from intake import dependencies
 from intake.observability import logger, metrics
-from intake.routers import applications, greenhouse, jobs, surveys, unsubscribe
+from intake.routers import applications, feeds, greenhouse, jobs, surveys, unsubscribe
 from intake.routers.common import IDEMPOTENCY_HEADER, json_response
 from recruiting.errors import (
     Conflict,
@@ -55,6 +55,7 @@ app.include_router(applications.router)
 app.include_router(greenhouse.router)
 app.include_router(unsubscribe.router)
 app.include_router(surveys.router)
+app.include_router(feeds.router)
 
 
 def _is_greenhouse() -> bool:

@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from recruiting.models.jobs import (
+    Address,
     ConsentPolicy,
     EmploymentType,
     Job,
     Question,
+    Salary,
     SelfIdQuestion,
+    Workplace,
 )
 
 if TYPE_CHECKING:  # storage loads with the service, not with the routes
@@ -70,11 +73,20 @@ class PublicJob(BaseModel):
     job_function: str | None
     description_html: str
     updated_at: datetime
+    # Structured place and pay (``location`` stays the text to show).
+    address: Address | None
+    workplace: Workplace
+    remote_countries: tuple[str, ...]
+    salary: Salary | None
+    category: str | None
+    valid_through: datetime | None
     questions: tuple[Question, ...]
     consent: ConsentPolicy
     self_identification: SelfIdentification
     apply_url: str
     uploads_url: str
+    # schema.org JobPosting JSON-LD, for a page to embed (Google for Jobs).
+    posting_url: str
 
     @classmethod
     def of(cls, job: Job) -> PublicJob:
@@ -87,6 +99,12 @@ class PublicJob(BaseModel):
             job_function=job.job_function,
             description_html=job.description_html,
             updated_at=job.updated_at,
+            address=job.address,
+            workplace=job.workplace,
+            remote_countries=job.remote_countries,
+            salary=job.salary,
+            category=job.category,
+            valid_through=job.valid_through,
             questions=job.questions,
             consent=job.consent,
             self_identification=SelfIdentification(
@@ -98,4 +116,5 @@ class PublicJob(BaseModel):
             ),
             apply_url=f"/jobs/{job.id}/applications",
             uploads_url=f"/jobs/{job.id}/applications/uploads",
+            posting_url=f"/jobs/{job.id}/posting",
         )

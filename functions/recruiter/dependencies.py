@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from recruiting.ats.pipeline import PipelineService
     from recruiting.ats.pools import PoolService
     from recruiting.ats.self_identification import SelfIdentificationReport
+    from recruiting.ats.sources import SourceService
     from recruiting.idempotency import IdempotentCalls
     from recruiting.interviews.service import InterviewService
     from recruiting.outreach.service import SequenceService
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from recruiting.storage.events import EventPublisher
     from recruiting.storage.files import ResumeStore
     from recruiting.storage.schedule import ScheduleRepository
+    from recruiting.webhooks.service import WebhookService
 
 
 class Dependencies:
@@ -99,6 +101,12 @@ class Dependencies:
         from recruiting.ats.pools import PoolService
 
         return PoolService(self.applications, self.events)
+
+    @cached_property
+    def sources(self) -> SourceService:
+        from recruiting.ats.sources import SourceRegistry, SourceService
+
+        return SourceService(SourceRegistry())
 
     @cached_property
     def imports(self) -> ImportService:
@@ -189,6 +197,17 @@ class Dependencies:
         from recruiting.ats.duplicates import DuplicateService
 
         return DuplicateService(self.pipeline, self.applications, self.events)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        from recruiting.storage.webhooks import WebhookRepository
+        from recruiting.webhooks.service import WebhookService
+
+        return WebhookService(
+            WebhookRepository(),
+            _queue(self.settings.webhook_deliveries_queue),
+            allow_private=self.settings.webhooks_allow_private_http,
+        )
 
     @cached_property
     def idempotency(self) -> IdempotentCalls:

@@ -24,7 +24,9 @@ from recruiter.routers import (
     pools,
     privacy,
     reports,
+    sources,
     tasks,
+    webhooks,
 )
 from recruiting.errors import DomainError
 from recruiting.http import document_errors, error_body, from_request_validation, status_of
@@ -38,6 +40,8 @@ app.include_router(outreach.router)
 app.include_router(interviews.router)
 app.include_router(reports.router)
 app.include_router(privacy.router)
+app.include_router(sources.router)
+app.include_router(webhooks.router)
 
 
 @app.exception_handler(DomainError)
@@ -74,6 +78,7 @@ def openapi_document() -> dict[str, Any]:
     )
     from recruiting.ats.imports import ImportUploadRequest
     from recruiting.ats.pools import PoolRequest
+    from recruiting.ats.sources import SourceRequest
     from recruiting.interviews.models import (
         InterviewRequest,
         RescheduleRequest,
@@ -83,6 +88,7 @@ def openapi_document() -> dict[str, Any]:
     from recruiting.outreach.models import CallRequest, EnrolRequest, SequenceRequest
     from recruiting.privacy.service import ConsentRequest
     from recruiting.reports.models import ReportRequest, SubscriptionRequest
+    from recruiting.webhooks.models import WebhookChanges, WebhookRequest
 
     document: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(title="Recruiting recruiter API", version="0.1.0")
@@ -113,6 +119,9 @@ def openapi_document() -> dict[str, Any]:
         ("/ats/reports", "post"): ReportRequest,
         ("/ats/report-subscriptions", "post"): SubscriptionRequest,
         ("/ats/candidates/{candidate_id}/consents", "post"): ConsentRequest,
+        ("/ats/sources", "post"): SourceRequest,
+        ("/ats/webhooks", "post"): WebhookRequest,
+        ("/ats/webhooks/{webhook_id}", "patch"): WebhookChanges,
     }
     for (path, method), model in bodies.items():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -303,6 +303,15 @@ class Functions(Construct):
             env[self._declaration.bus(key).env] = r.buses[key].event_bus_name
         if any(route.auth == "public" for route in declared.routes):
             env["CAREERS_SITE_ORIGINS"] = ",".join(self._deployment.careers_site_origins)
+        # Who is hiring and where jobs are shown (JSON-LD, feeds, job links in any function).
+        for name, value in (
+            ("ORGANISATION_NAME", self._deployment.organisation_name),
+            ("ORGANISATION_URL", self._deployment.organisation_url),
+            ("ORGANISATION_LOGO_URL", self._deployment.organisation_logo_url),
+            ("CAREERS_PAGE_URL", self._deployment.careers_page_url),
+        ):
+            if value:
+                env[name] = value
         if declared.sends_email:
             env["SENDER_EMAIL"] = self._deployment.sender_email
             if self._deployment.reply_domain:

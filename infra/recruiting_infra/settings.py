@@ -17,6 +17,11 @@ Pass them with ``-c key=value`` (the CLI) or in ``cdk.json``'s ``context``:
                             default: the API's execute-api URL
 ``stack_name``              Stack and API name (default ``Recruiting``; read
                             by ``recruiting_infra.application``)
+``organisation_name``       The employer in job postings and feeds
+``organisation_url``        The employer's website (``sameAs``, feed publisher)
+``organisation_logo_url``   The employer's logo (JSON-LD ``logo``)
+``careers_page_url``        Where the careers page is hosted; a job's page is
+                            ``<careers_page_url>?job=<id>``
 ==========================  ==================================================
 """
 
@@ -78,6 +83,18 @@ class Settings:
                 ),
                 operators_email=_text(
                     node.try_get_context("operators_email"), base.operators_email
+                ),
+                organisation_name=_text(
+                    node.try_get_context("organisation_name"), base.organisation_name
+                ),
+                organisation_url=_text(
+                    node.try_get_context("organisation_url"), base.organisation_url
+                ),
+                organisation_logo_url=_text(
+                    node.try_get_context("organisation_logo_url"), base.organisation_logo_url
+                ),
+                careers_page_url=_text(
+                    node.try_get_context("careers_page_url"), base.careers_page_url
                 ),
             ),
             deletion_protection=_flag(

@@ -35,6 +35,9 @@ CONTEXT = {
     "reply_domain": "replies.acme.example",
     "careers_site_origins": "https://careers.acme.example, https://jobs.acme.example",
     "operators_email": "ops@acme.example",
+    "organisation_name": "Acme Robotics",
+    "organisation_url": "https://acme.example",
+    "careers_page_url": "https://careers.acme.example/jobs",
 }
 
 

@@ -62,6 +62,10 @@ def test_settings_come_from_context():
             "operators_email": "ops@acme.example",
             "deletion_protection": "false",
             "api_rate_limit": "20",
+            "organisation_name": "Acme Robotics",
+            "organisation_url": "https://acme.example",
+            "organisation_logo_url": "https://acme.example/logo.png",
+            "careers_page_url": "https://careers.acme.example/jobs",
         }
     )
     # When the settings are read
@@ -71,6 +75,10 @@ def test_settings_come_from_context():
         sender_email="jobs@acme.example",
         careers_site_origins=("https://careers.acme.example", "https://jobs.acme.example"),
         operators_email="ops@acme.example",
+        organisation_name="Acme Robotics",
+        organisation_url="https://acme.example",
+        organisation_logo_url="https://acme.example/logo.png",
+        careers_page_url="https://careers.acme.example/jobs",
     )
     assert settings.deletion_protection is False
     assert settings.api_rate_limit == 20
@@ -82,3 +90,16 @@ def test_settings_default_to_the_wiring_deployment():
     # Then the wiring's deployment defaults apply, and data is protected
     assert settings.deployment == wiring.Deployment()
     assert settings.deletion_protection is True
+
+
+def test_the_organisation_and_careers_page_reach_every_function(synthesized):
+    # Given a stack synthesized with the organisation settings (tests/infra/conftest.py)
+    for declared in wiring.FUNCTIONS:
+        function = synthesized.stack.functions.functions[declared.name]
+        env = synthesized.properties(function)["Environment"]["Variables"]
+        # Then every function can name the employer and link to a job's page
+        assert env["ORGANISATION_NAME"] == "Acme Robotics"
+        assert env["ORGANISATION_URL"] == "https://acme.example"
+        assert env["CAREERS_PAGE_URL"] == "https://careers.acme.example/jobs"
+        # And a setting left out is left to the functions' default
+        assert "ORGANISATION_LOGO_URL" not in env

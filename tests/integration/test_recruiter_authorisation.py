@@ -170,6 +170,24 @@ ROUTES = {
             "source": "email",
         },
     },
+    # Sources and their apply-link tokens are staff business.
+    ("GET", "/ats/sources"): {"allowed": {"admin", "recruiter"}},
+    ("POST", "/ats/sources"): {"allowed": {"admin", "recruiter"}, "body": {"name": "Job fair"}},
+    # Webhooks send events about every job elsewhere: admins only.
+    ("GET", "/ats/webhooks"): {"allowed": {"admin"}},
+    ("POST", "/ats/webhooks"): {
+        "allowed": {"admin"},
+        "body": {"url": "https://hooks.acme.example/x", "event_types": ["*"]},
+    },
+    ("GET", "/ats/webhooks/{webhook_id}"): {"allowed": {"admin"}},
+    ("PATCH", "/ats/webhooks/{webhook_id}"): {"allowed": {"admin"}, "body": {"enabled": False}},
+    ("DELETE", "/ats/webhooks/{webhook_id}"): {"allowed": {"admin"}},
+    ("POST", "/ats/webhooks/{webhook_id}/secret"): {"allowed": {"admin"}, "body": {}},
+    ("GET", "/ats/webhooks/{webhook_id}/deliveries"): {"allowed": {"admin"}},
+    ("POST", "/ats/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): {
+        "allowed": {"admin"},
+        "body": {},
+    },
 }
 
 
@@ -262,6 +280,8 @@ def _targets(api, ats, demo):
         "user_id": "someone-else",
         "run_id": "0" * 32,
         "subscription_id": "0" * 32,
+        "webhook_id": "0" * 32,
+        "delivery_id": "0" * 32,
     }
     return {
         "own": {"job_id": demo.open_job_ids[2], **own, **shared},
@@ -277,7 +297,7 @@ def _snapshot(store):
     twice per case, which made up most of this module's time.
     """
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
-    tables = ("jobs", "candidates", "tasks", "outreach", "schedule", "reports")
+    tables = ("jobs", "candidates", "tasks", "outreach", "schedule", "reports", "webhooks")
     return sorted(
         json.dumps(item.to_json(), sort_keys=True)
         for t in tables

@@ -246,3 +246,37 @@ def test_a_subscription_is_emailed_at_its_local_time_once(api, ats, world):
     world.clock.value = datetime(2026, 2, 23, 7, 5, tzinfo=UTC)
     world.tick()
     assert len(world.outbox.messages()) == 1
+
+
+def test_source_of_hire_names_the_source_its_apply_link_carried(api, ats, world):
+    recruiter = ats.as_role("recruiter")
+    # Given a source whose apply links carry gh_src=li-spring
+    made = recruiter.post_json(
+        "/ats/sources", {"name": "LinkedIn spring campaign", "kind": "social", "token": "li-spring"}
+    )
+    assert made.status == 201, made.body
+    # And two hires: one who came by that link, one who came with no token
+    hires = [
+        api.post_json(
+            "/jobs/4000001/applications",
+            application(email="lin@example.com", source_token="li-spring"),
+        ),
+        api.post_json("/jobs/4000001/applications", application(email="pat@example.com")),
+    ]
+    for reply in hires:
+        receipt = reply.json()
+        path = f"/ats/candidates/{receipt['candidate_id']}/applications/{receipt['application_id']}"
+        world.clock.value += timedelta(days=1)
+        assert recruiter.post_json(f"{path}/moves", {"to_stage": "offer"}).status == 200
+        world.clock.value += timedelta(minutes=1)
+        assert recruiter.post_json(f"{path}/hire", {"start_date": "2026-03-02"}).status == 200
+    # When a recruiter asks for source of hire
+    run = recruiter.post_json(
+        "/ats/reports", {"report": "source_of_hire", "from": "2026-02-01", "to": "2026-02-28"}
+    ).json()["run_id"]
+    world.build()
+    key = next(k for k in world.files() if k.startswith(f"runs/{run}/") and k.endswith(".csv"))
+    rows = _table(world.file(key))
+    # Then the hire by the link counts under the source's name
+    assert ["all", "LinkedIn spring campaign", "1", "50.0%"] in rows
+    assert ["all", "(unknown)", "1", "50.0%"] in rows

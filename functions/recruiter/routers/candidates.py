@@ -30,6 +30,8 @@ class ApplicationView(BaseModel):
     applied_at: str
     last_activity_at: str
     source: str | None
+    # The apply link's source token (gh_src) that named the source, if any.
+    source_token: str | None = None
     channel: str
     board: str | None
     answers: dict[str, Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from recruiting import wiring
 
@@ -36,6 +36,13 @@ class Settings(BaseModel):
     outreach_queue: str = ""
     reminders_queue: str = ""
     privacy_requests_queue: str = ""
+    # Outbound webhooks: endpoints and deliveries, the fan-out and delivery queues, and
+    # (true only under `make run` and in tests) whether http:// and loopback receivers
+    # are allowed; deployed, only https:// to public addresses is.
+    webhooks_table: str = ""
+    webhook_events_queue: str = ""
+    webhook_deliveries_queue: str = ""
+    webhooks_allow_private_http: bool = False
     # Received replies (SES), when the stack receives mail: only erasure deletes there.
     replies_bucket: str = ""
     # Outreach: the sender address and name, the postal address every e-mail
@@ -55,6 +62,12 @@ class Settings(BaseModel):
     careers_base_url: str = "https://careers.example.com"
     # Origins (scheme://host[:port]) whose browsers may call the public API.
     careers_site_origins: tuple[str, ...] = ()
+    # Job distribution (JSON-LD, feeds): the employer, and where the careers page is
+    # hosted (a job's page is <careers_page_url>?job=<id>; empty: <careers_base_url>/careers/).
+    organisation_name: str = Field(default="Demo Robotics", min_length=1)
+    organisation_url: str = ""
+    organisation_logo_url: str = ""
+    careers_page_url: str = ""
     # The board that GET /jobs lists when no board is named.
     default_board: str = "demo"
     default_phone_region: str = "US"
@@ -65,6 +78,14 @@ class Settings(BaseModel):
     inline_file_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     upload_file_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     upload_url_ttl_seconds: int = Field(default=300, ge=1, le=300)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _careers_page_under_the_site(cls, values: object) -> object:
+        if isinstance(values, dict) and not values.get("careers_page_url"):
+            base = values.get("careers_base_url") or cls.model_fields["careers_base_url"].default
+            values = {**values, "careers_page_url": f"{str(base).rstrip('/')}/careers/"}
+        return values
 
     @property
     def table_names(self) -> dict[str, str]:
@@ -79,11 +100,16 @@ class Settings(BaseModel):
             wiring.OUTREACH_TABLE.key: self.outreach_table,
             wiring.SCHEDULE.key: self.schedule_table,
             wiring.REPORTS_TABLE.key: self.reports_table,
+            wiring.WEBHOOKS_TABLE.key: self.webhooks_table,
         }
         return {key: name for key, name in names.items() if name}
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        required: tuple[str, ...] = ("candidates_table",),
+    ) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {
             "jobs_table": env.get(wiring.JOBS.env, ""),
@@ -100,6 +126,9 @@ class Settings(BaseModel):
             "outreach_queue": env.get("OUTREACH_QUEUE_URL", ""),
             "reminders_queue": env.get(wiring.REMINDERS_QUEUE.env, ""),
             "privacy_requests_queue": env.get(wiring.PRIVACY_REQUESTS_QUEUE.env, ""),
+            "webhooks_table": env.get(wiring.WEBHOOKS_TABLE.env, ""),
+            "webhook_events_queue": env.get(wiring.WEBHOOK_EVENTS_QUEUE.env, ""),
+            "webhook_deliveries_queue": env.get(wiring.WEBHOOK_DELIVERIES_QUEUE.env, ""),
             "replies_bucket": env.get("REPLIES_BUCKET_NAME", ""),
             "resume_bucket": env.get(wiring.RESUMES.env, ""),
             "event_bus": env.get(wiring.EVENTS.env, ""),
@@ -121,11 +150,16 @@ class Settings(BaseModel):
             "link_signing_key": "LINK_SIGNING_KEY",
             "reply_domain": "REPLY_DOMAIN",
             "survey_delay_days": "SURVEY_DELAY_DAYS",
+            "webhooks_allow_private_http": "WEBHOOKS_ALLOW_PRIVATE_HTTP",
+            "organisation_name": "ORGANISATION_NAME",
+            "organisation_url": "ORGANISATION_URL",
+            "organisation_logo_url": "ORGANISATION_LOGO_URL",
+            "careers_page_url": "CAREERS_PAGE_URL",
         }
         values.update({field: env[var] for field, var in optional.items() if var in env})
         origins = env.get("CAREERS_SITE_ORIGINS", "")
         values["careers_site_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
-        missing = [k for k in ("candidates_table",) if not values[k]]
+        missing = [k for k in required if not values[k]]
         if missing:
             raise RuntimeError(f"missing settings: {', '.join(missing)}")
         return cls.model_validate(values)

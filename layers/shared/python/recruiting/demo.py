@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from recruiting.models.jobs import (
+    Address,
     AnswerOption,
     Board,
     ConsentPolicy,
     EmploymentType,
     Job,
     JobStatus,
+    Opening,
     Question,
     QuestionType,
+    Salary,
+    SalaryUnit,
     SelfIdQuestion,
+    Workplace,
 )
 from recruiting.storage.jobs import JobRepository
 
@@ -54,6 +59,15 @@ SELF_ID = (
             AnswerOption(id=23, label="I prefer not to say"),
         ),
     ),
+)
+
+
+BOSTON = Address(
+    street="27 Drydock Avenue",
+    locality="Boston",
+    region="MA",
+    postal_code="02210",
+    country="US",
 )
 
 
@@ -95,6 +109,7 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
     open_fields = {
         "status": JobStatus.OPEN,
         "opened_at": now,
+        "openings": (Opening(opened_at=now),),
         "recruiter_id": "local-recruiter",
         "hiring_manager_id": "local-hiring_manager",
     }
@@ -109,6 +124,15 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
         job_function="Software Engineering",
         requisition_id="ENG-101",
         description_html="<p>Design the services our robots talk to.</p>",
+        address=Address(
+            street="Friedrichstraße 68",
+            locality="Berlin",
+            region="Berlin",
+            postal_code="10117",
+            country="DE",
+        ),
+        salary=Salary(min=70_000, max=90_000, currency="EUR", unit=SalaryUnit.YEAR),
+        category="Software Development",
         questions=(
             Question(
                 id=101,
@@ -160,6 +184,10 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
         job_function="Design",
         requisition_id="DES-7",
         description_html="<p>Make robots easy to love.</p>",
+        workplace=Workplace.REMOTE,
+        remote_countries=("US",),
+        salary=Salary(min=110_000, max=140_000, currency="USD", unit=SalaryUnit.YEAR),
+        category="Design",
         questions=(
             Question(id=201, label="Portfolio link", type=QuestionType.SHORT_TEXT, required=True),
         ),
@@ -176,6 +204,9 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
         employment_type=EmploymentType.INTERNSHIP,
         job_function="Hardware Engineering",
         description_html="<p>Twelve weeks building real robots.</p>",
+        address=BOSTON,
+        salary=Salary(min=28, currency="USD", unit=SalaryUnit.HOUR),
+        category="Hardware Engineering",
         **open_fields,
     )
     support = _job(
@@ -187,6 +218,16 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
         location="Lisbon, Portugal",
         employment_type=EmploymentType.PART_TIME,
         job_function="Customer Success",
+        description_html="<p>Help people get the best from their robots, 20 hours a week.</p>",
+        address=Address(
+            street="Avenida da Liberdade 110",
+            locality="Lisboa",
+            region="Lisboa",
+            postal_code="1250-146",
+            country="PT",
+        ),
+        salary=Salary(min=1_400, max=1_700, currency="EUR", unit=SalaryUnit.MONTH),
+        category="Customer Support",
         consent=CONSENT_EU,
         **open_fields,
     )
@@ -197,7 +238,14 @@ def seed(repo: JobRepository, now: datetime, api_key: str) -> SeededOrganisation
         boards=("demo",),
         department="Operations",
         location="Boston, MA",
+        description_html="<p>Keep our Boston office running.</p>",
+        address=BOSTON,
         status=JobStatus.CLOSED,
+        # Open for six weeks, closed five days ago: its JSON-LD says it expired then.
+        created_at=now - timedelta(days=50),
+        updated_at=now - timedelta(days=5),
+        opened_at=now - timedelta(days=45),
+        openings=(Opening(opened_at=now - timedelta(days=45), closed_at=now - timedelta(days=5)),),
     )
     return SeededOrganisation(
         board_tokens=("demo", "internal"),

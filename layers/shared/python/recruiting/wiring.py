@@ -240,6 +240,18 @@ REPORTS_TABLE = Table(
     purpose="report runs (on demand and scheduled) and report subscriptions",
 )
 
+WEBHOOKS_TABLE = Table(
+    key="webhooks",
+    env="WEBHOOKS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+    purpose=(
+        "outbound webhook endpoints (one partition: they are few) and each endpoint's "
+        "deliveries with their attempts (kept 30 days)"
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     JOBS,
     CANDIDATES,
@@ -249,6 +261,7 @@ TABLES: tuple[Table, ...] = (
     OUTREACH_TABLE,
     SCHEDULE,
     REPORTS_TABLE,
+    WEBHOOKS_TABLE,
     IDEMPOTENCY,
 )
 
@@ -320,6 +333,53 @@ PRIVACY_REQUESTS_QUEUE = Queue(
     visibility_timeout_seconds=720,
     max_receives=5,
 )
+# Every detail-type published on the events bus (docs/events.md is the catalogue; a unit
+# test keeps the two equal). Webhook endpoints subscribe to any of these, or to "*".
+DOMAIN_EVENTS: tuple[str, ...] = (
+    "application.received",
+    "candidate.stage_changed",
+    "application.rejected",
+    "application.withdrawn",
+    "application.hired",
+    "job.created",
+    "job.updated",
+    "job.opened",
+    "job.closed",
+    "candidate.updated",
+    "candidate.merged",
+    "candidate.erased",
+    "candidate.anonymised",
+    "resume.parsed",
+    "interview.scheduled",
+    "interview.rescheduled",
+    "interview.cancelled",
+    "task.created",
+    "task.updated",
+    "webhook.disabled",
+)
+
+WEBHOOK_EVENTS_QUEUE = Queue(
+    key="webhook_events",
+    env="WEBHOOK_EVENTS_QUEUE_URL",
+    purpose="every domain event, for the webhooks function to fan out to subscribed endpoints",
+    # Six times the webhooks function's timeout.
+    visibility_timeout_seconds=720,
+    subscribes_to=(("events", DOMAIN_EVENTS),),
+)
+
+WEBHOOK_DELIVERIES_QUEUE = Queue(
+    key="webhook_deliveries",
+    env="WEBHOOK_DELIVERIES_QUEUE_URL",
+    purpose=(
+        "one message per webhook delivery; a failed attempt hides it until its next "
+        "retry (ChangeMessageVisibility), so it is received once per attempt"
+    ),
+    visibility_timeout_seconds=720,
+    # Above the 8 attempts a delivery gets: the last failure is decided by the function
+    # (the delivery is marked failed); the DLQ catches only messages that crash it.
+    max_receives=15,
+)
+
 QUEUES: tuple[Queue, ...] = (
     RESUME_UPLOADS_QUEUE,
     SEARCH_UPDATES_QUEUE,
@@ -327,6 +387,8 @@ QUEUES: tuple[Queue, ...] = (
     REMINDERS_QUEUE,
     REPORT_REQUESTS_QUEUE,
     PRIVACY_REQUESTS_QUEUE,
+    WEBHOOK_EVENTS_QUEUE,
+    WEBHOOK_DELIVERIES_QUEUE,
 )
 
 RESUMES = Bucket(
@@ -378,6 +440,9 @@ INTAKE = Function(
         Route("POST", "/unsubscribe/{token}"),
         Route("GET", "/surveys/{application_id}/{token}"),
         Route("POST", "/surveys/{application_id}/{token}"),
+        Route("GET", "/jobs/{job_id}/posting"),
+        Route("GET", "/feeds/{board_token}/jobs.xml"),
+        Route("GET", "/feeds/{board_token}/jobs.json"),
     ),
     tables=(
         ("jobs", "read"),
@@ -488,6 +553,20 @@ RECRUITER = Function(
         Route("POST", "/ats/candidates/{candidate_id}/erasure", "recruiter"),
         Route("GET", "/ats/candidates/{candidate_id}/erasure", "recruiter"),
         Route("POST", "/ats/candidates/{candidate_id}/consents", "recruiter"),
+        Route("GET", "/ats/webhooks", "recruiter"),
+        Route("POST", "/ats/webhooks", "recruiter"),
+        Route("GET", "/ats/webhooks/{webhook_id}", "recruiter"),
+        Route("PATCH", "/ats/webhooks/{webhook_id}", "recruiter"),
+        Route("DELETE", "/ats/webhooks/{webhook_id}", "recruiter"),
+        Route("POST", "/ats/webhooks/{webhook_id}/secret", "recruiter"),
+        Route("GET", "/ats/webhooks/{webhook_id}/deliveries", "recruiter"),
+        Route(
+            "POST",
+            "/ats/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+            "recruiter",
+        ),
+        Route("GET", "/ats/sources", "recruiter"),
+        Route("POST", "/ats/sources", "recruiter"),
     ),
     tables=(
         ("jobs", "read_write"),
@@ -498,9 +577,11 @@ RECRUITER = Function(
         ("outreach", "read_write"),
         ("schedule", "read_write"),
         ("reports", "read_write"),
+        ("webhooks", "read_write"),
         ("idempotency", "read_write"),
     ),
-    sends_to=("report_requests", "privacy_requests"),
+    # webhook_deliveries: a redelivery asked for by hand
+    sends_to=("report_requests", "privacy_requests", "webhook_deliveries"),
     buckets=(
         BucketAccess("reports", ("runs/",), "read"),
         BucketAccess("resumes", ("applications/", "imports/"), "read"),
@@ -635,6 +716,27 @@ PRIVACY = Function(
     service="privacy",
 )
 
+WEBHOOKS = Function(
+    name="webhooks",
+    description=(
+        "Outbound webhooks: fans each domain event out to the endpoints subscribed to it "
+        "and sends each delivery, signed, retried with backoff for about a day"
+    ),
+    handler="webhooks.handler.lambda_handler",
+    dependency_layers=("core",),
+    # Domain events in, one message per delivery out (and back in, once per attempt).
+    consumes=("webhook_events", "webhook_deliveries"),
+    sends_to=("webhook_deliveries",),
+    tables=(("webhooks", "read_write"),),
+    # webhook.disabled, and an e-mail to the admin who registered the endpoint.
+    publishes_to=("events",),
+    sends_email=True,
+    memory_mb=512,
+    # A batch of 10 deliveries to endpoints that each take the full 10 s timeout.
+    timeout_seconds=120,
+    service="webhooks",
+)
+
 FUNCTIONS: tuple[Function, ...] = (
     INTAKE,
     RECRUITER,
@@ -644,6 +746,7 @@ FUNCTIONS: tuple[Function, ...] = (
     REMINDERS,
     REPORT_EXPORTS,
     PRIVACY,
+    WEBHOOKS,
 )
 
 # Request bodies API Gateway must hand to Lambda base64-encoded, untouched.
@@ -675,3 +778,8 @@ class Deployment:
     reply_domain: str = ""
     careers_site_origins: tuple[str, ...] = field(default_factory=tuple)
     operators_email: str = "ops@example.com"
+    # Job distribution (JSON-LD, job feeds); empty: the functions' defaults (config.py).
+    organisation_name: str = ""
+    organisation_url: str = ""
+    organisation_logo_url: str = ""
+    careers_page_url: str = ""

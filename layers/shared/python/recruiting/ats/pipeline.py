@@ -69,6 +69,7 @@ def _application_view(item: ApplicationItem) -> dict[str, Any]:
         "applied_at": item.applied_at,
         "last_activity_at": item.last_activity_at,
         "source": item.source,
+        "source_token": item.source_token,
         "channel": item.channel,
         "board": item.board,
         "answers": item.answers.as_dict() if item.answers else {},

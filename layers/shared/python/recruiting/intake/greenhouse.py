@@ -266,7 +266,8 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
             for e in _as_list(data["employments"])
         ]
     if data.get("mapped_url_token"):
-        form["source"] = str(data["mapped_url_token"])
+        # Greenhouse's name for the apply link's source token (gh_src).
+        form["source_token"] = str(data["mapped_url_token"])
     known = {
         "first_name",
         "last_name",
@@ -328,6 +329,8 @@ def field_name(path: str) -> str:
         return f"demographic_answers[question_id={rest.split('.', 1)[0]}]"
     if head in ("resume", "cover_letter") and rest:
         return head
+    if head == "source_token":
+        return "mapped_url_token"
     if head in ("educations", "employments") and rest:
         index, _, sub = rest.partition(".")
         return f"{head}[{index}]" + (f"[{sub.replace('.', '][')}]" if sub else "")

@@ -22,6 +22,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from recruiting import clock
+from recruiting.ats.sources import SourceRegistry
 from recruiting.config import Settings
 from recruiting.errors import Conflict, FieldError, JobClosed, NotFound, ValidationFailed
 from recruiting.intake.contact import PhoneRejected, normalise_phone
@@ -101,6 +102,7 @@ class IntakeService:
         events: EventPublisher,
         now: Callable[[], datetime] = clock.now,
         new_id: Callable[[], str] = clock.new_id,
+        sources: SourceRegistry | None = None,
     ) -> None:
         self.settings = settings
         self.jobs = jobs
@@ -109,6 +111,7 @@ class IntakeService:
         self.events = events
         self.now = now
         self.new_id = new_id
+        self.sources = sources or SourceRegistry()
 
     # --- reading ---------------------------------------------------------
 
@@ -221,9 +224,14 @@ class IntakeService:
         if errors:
             raise ValidationFailed(errors)
 
+        # The apply link's source token names the source; a token no source
+        # has (an old link, a typo) is kept as it is rather than lost.
+        source = form.source
+        if form.source_token:
+            source = self.sources.name_of(form.source_token) or form.source or form.source_token
         for _attempt in range(3):
             outcome = self._try_record(
-                job, form, channel, board, phone_e164, answers, self_id, documents
+                job, form, channel, board, phone_e164, answers, self_id, documents, source
             )
             if outcome is not None:
                 return outcome
@@ -290,6 +298,7 @@ class IntakeService:
         answers: dict[str, Any],
         self_id: dict[str, Any] | None,
         documents: list[PreparedDocument],
+        source: str | None,
     ) -> Outcome | None:
         now = self.now()
         window_start = now - timedelta(days=self.settings.duplicate_window_days)
@@ -321,7 +330,8 @@ class IntakeService:
             window_start=window_start,
             channel=channel,
             board=board,
-            source=form.source,
+            source=source,
+            source_token=form.source_token,
             contact=ContactDetails(
                 first_name=form.first_name,
                 last_name=form.last_name,
@@ -366,7 +376,8 @@ class IntakeService:
             "job_id": job.id,
             "channel": channel,
             "board": board,
-            "source": form.source,
+            "source": source,
+            "source_token": form.source_token,
             "stage": new.first_stage,
             "received_at": clock.iso(now),
             "was_prospect": bool(person and person.kind == "prospect"),

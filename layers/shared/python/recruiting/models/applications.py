@@ -187,6 +187,11 @@ class ApplicationForm(BaseModel):
     source: Annotated[
         Annotated[str, Field(max_length=100)] | None, BeforeValidator(_blank_to_none)
     ] = None
+    # The source token of the apply link (``gh_src``), which names the source.
+    source_token: Annotated[
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None,
+        BeforeValidator(_blank_to_none),
+    ] = None
 
 
 class JobParts(BaseModel):

@@ -6,7 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 
 class JobStatus(StrEnum):
@@ -138,6 +148,98 @@ class Opening(BaseModel):
     closed_at: datetime | None = None
 
 
+class Workplace(StrEnum):
+    ON_SITE = "on_site"
+    # Fully remote: schema.org's TELECOMMUTE (Google: "100% of the time").
+    REMOTE = "remote"
+    # Partly at the address, partly remote: a located job (never TELECOMMUTE).
+    HYBRID = "hybrid"
+
+
+class SalaryUnit(StrEnum):
+    """What one amount pays for (schema.org QuantitativeValue unitText, as Google reads it)."""
+
+    HOUR = "HOUR"
+    DAY = "DAY"
+    WEEK = "WEEK"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
+class Address(BaseModel):
+    """Where the job is done (schema.org PostalAddress); ``country`` ISO 3166-1 alpha-2."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    street: str | None = Field(default=None, min_length=1, max_length=200)
+    locality: str | None = Field(default=None, min_length=1, max_length=100)
+    region: str | None = Field(default=None, min_length=1, max_length=100)
+    postal_code: str | None = Field(default=None, min_length=1, max_length=20)
+    country: str
+
+
+class Salary(BaseModel):
+    """Base pay: a range (``min`` to ``max``) or one amount, per ``unit``, in ``currency``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    min: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
+    max: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
+    currency: str  # ISO 4217
+    unit: SalaryUnit
+
+    @field_validator("max")
+    @classmethod
+    def _not_below_min(cls, value: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min")
+        if value is not None and low is not None and value < low:
+            raise PydanticCustomError("salary_range", "max must not be less than min")
+        return value
+
+    @model_validator(mode="after")
+    def _an_amount(self) -> Salary:
+        if self.min is None and self.max is None:
+            raise PydanticCustomError("salary_amount", "give min, max or both")
+        return self
+
+
+def _code(value: object) -> str:
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def _country_code(value: object) -> str:
+    from recruiting.distribution.codes import COUNTRIES
+
+    code = _code(value)
+    if code not in COUNTRIES:
+        raise PydanticCustomError(
+            "country_code", "must be an ISO 3166-1 alpha-2 country code, such as DE or US"
+        )
+    return code
+
+
+def _currency_code(value: object) -> str:
+    from recruiting.distribution.codes import CURRENCIES
+
+    code = _code(value)
+    if code not in CURRENCIES:
+        raise PydanticCustomError("currency_code", "must be an ISO 4217 currency code, such as EUR")
+    return code
+
+
+# New input only: stored jobs load whatever codes they hold (see distribution.codes).
+CountryCode = Annotated[str, BeforeValidator(_country_code)]
+CurrencyCode = Annotated[str, BeforeValidator(_currency_code)]
+
+
+class AddressFields(Address):
+    country: CountryCode
+
+
+class SalaryFields(Salary):
+    currency: CurrencyCode
+
+
 class Job(BaseModel):
     """A job and everything a careers site needs to show and apply to it."""
 
@@ -167,6 +269,14 @@ class Job(BaseModel):
     # Every time the job was opened and closed, oldest first (time to fill counts from
     # the opening a hire filled, not the first).
     openings: tuple[Opening, ...] = ()
+    # Distribution (JSON-LD, job feeds); ``location`` above stays the free text shown.
+    address: Address | None = None
+    workplace: Workplace = Workplace.ON_SITE
+    remote_countries: tuple[str, ...] = ()  # where a remote job's applicants may live
+    salary: Salary | None = None
+    category: str | None = None
+    # When the posting expires (default: see distribution.posting.valid_through).
+    valid_through: datetime | None = None
 
     @model_validator(mode="after")
     def _pipeline_is_usable(self) -> Job:
@@ -216,6 +326,29 @@ class JobFields(BaseModel):
     consent: ConsentPolicy | None = None
     self_identification: tuple[SelfIdQuestion, ...] | None = None
     pipeline: tuple[Stage, ...] | None = None
+    address: AddressFields | None = None
+    workplace: Workplace | None = None
+    remote_countries: tuple[CountryCode, ...] | None = Field(default=None, max_length=250)
+    salary: SalaryFields | None = None
+    category: str | None = Field(default=None, min_length=1, max_length=200)
+    valid_through: AwareDatetime | None = None
+
+    @field_validator("remote_countries")
+    @classmethod
+    def _each_country_once(cls, countries: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if countries is not None and len(set(countries)) != len(countries):
+            raise PydanticCustomError("unique", "list each country once")
+        return countries
+
+    @field_validator("valid_through")
+    @classmethod
+    def _in_the_future(cls, value: datetime | None) -> datetime | None:
+        # The clock every service reads (``clock.now``), looked up when called.
+        from recruiting import clock
+
+        if value is not None and value <= clock.now():
+            raise PydanticCustomError("datetime_future", "must be in the future")
+        return value
 
     @field_validator("boards")
     @classmethod

@@ -87,6 +87,7 @@ class NewApplication:
     documents: dict[str, Any]
     receipt: dict[str, Any]
     self_identification: dict[str, Any] | None = None
+    source_token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -211,6 +212,7 @@ class CandidateRepository:
                         last_activity_at=at,
                         board=new.board,
                         source=new.source,
+                        source_token=new.source_token,
                         channel=new.channel,
                         contact=contact.__dict__,
                         answers=new.answers,

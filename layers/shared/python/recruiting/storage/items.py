@@ -103,6 +103,17 @@ class CounterItem(JobsTableItem, discriminator="counter"):
     value = NumberAttribute(default=0)
 
 
+class SourceItem(JobsTableItem, discriminator="source"):
+    """pk SOURCES, sk SOURCE#<token>: where applications come from (a job board, a
+    campaign...), named by the token its apply links carry (``gh_src``)."""
+
+    token = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
 # --- candidates table -------------------------------------------------------
 
 
@@ -293,6 +304,8 @@ class ApplicationItem(CandidatesTableItem, discriminator="application"):
     stage_since = UnicodeAttribute(null=True)
     board = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)
+    # The source token of the apply link (gh_src), when there was one.
+    source_token = UnicodeAttribute(null=True)
     channel = UnicodeAttribute()  # native | greenhouse
     # Native DynamoDB maps and lists (raw, schemaless), readable in the console.
     contact: MapAttribute[str, Any] = MapAttribute()  # contact details exactly as submitted
@@ -850,7 +863,7 @@ _BASES: dict[str, type[Model]] = {
     "reports": ReportsTableItem,
 }
 _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
-    "jobs": (BoardItem, JobItem, PostingItem, CounterItem),
+    "jobs": (BoardItem, JobItem, PostingItem, CounterItem, SourceItem),
     "candidates": (
         CandidateItem,
         IdentityItem,
@@ -900,3 +913,8 @@ def bind_tables(names: dict[str, str], region: str, host: str | None = None) -> 
             meta.region = region
             meta.host = host
             cls._connection = None
+    if "webhooks" in names:
+        # The webhooks table's items live beside their repository (loaded only here).
+        from recruiting.storage.webhooks import bind
+
+        bind(names["webhooks"], region, host)

@@ -96,9 +96,9 @@ class JobRepository:
             api_key_sha256=board.api_key_sha256,
         ).save()
 
-    def get_job(self, job_id: int) -> Job | None:
+    def get_job(self, job_id: int, consistent_read: bool = False) -> Job | None:
         try:
-            item = JobItem.get(f"JOB#{job_id}", "JOB")
+            item = JobItem.get(f"JOB#{job_id}", "JOB", consistent_read=consistent_read)
         except DoesNotExist:
             return None
         return Job.model_validate(item.body)
@@ -134,9 +134,10 @@ class JobRepository:
                 if cursor is None:
                     break
 
-    def get_jobs(self, job_ids: list[int]) -> dict[int, Job]:
+    def get_jobs(self, job_ids: list[int], consistent_read: bool = False) -> dict[int, Job]:
         keys = [(f"JOB#{i}", "JOB") for i in dict.fromkeys(job_ids)]
-        return {int(item.job_id): Job.model_validate(item.body) for item in JobItem.batch_get(keys)}
+        items = JobItem.batch_get(keys, consistent_read=consistent_read)
+        return {int(item.job_id): Job.model_validate(item.body) for item in items}
 
     def next_job_id(self) -> int:
         """Numeric ids, as Greenhouse clients expect; an atomic counter hands them out."""
