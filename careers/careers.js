@@ -68,6 +68,29 @@ function employmentType(value) {
   return EMPLOYMENT_TYPES[value] || (value ? value.replaceAll("_", " ") : "");
 }
 
+const PAY_UNITS = { HOUR: "an hour", DAY: "a day", WEEK: "a week", MONTH: "a month", YEAR: "a year" };
+
+/** "€70,000–90,000 a year", or nothing when the job names no pay. */
+function payText(salary) {
+  if (!salary || (salary.min == null && salary.max == null)) return "";
+  let money;
+  try {
+    money = new Intl.NumberFormat(undefined, {
+      style: "currency",
+      currency: salary.currency,
+      maximumFractionDigits: 2,
+      minimumFractionDigits: 0,
+    });
+  } catch {
+    money = { format: (n) => `${salary.currency} ${n}` };
+  }
+  const amounts = [salary.min, salary.max].filter((n) => n != null);
+  const range = amounts.length === 2 && amounts[0] !== amounts[1]
+    ? `${money.format(amounts[0])}–${money.format(amounts[1])}`
+    : money.format(amounts[0]);
+  return `${range} ${PAY_UNITS[salary.unit] || ""}`.trim();
+}
+
 function contentTypeOf(file) {
   if (file.type) return file.type;
   const extension = file.name.split(".").pop().toLowerCase();
@@ -220,6 +243,7 @@ class CareersPage {
 
   async showList(moveFocus) {
     this.title("");
+    this.removePosting();
     const heading = this.heading("Open positions");
     const listing = el("div", { class: "careers-listing" }, el("p", {}, "Loading open positions…"));
     this.view.replaceChildren(heading, listing);
@@ -321,6 +345,7 @@ class CareersPage {
     } catch (error) {
       result = { error };
     }
+    this.removePosting();
     if (result.response?.status === 404) {
       const heading = this.heading("This position is not open");
       this.view.replaceChildren(
@@ -343,7 +368,12 @@ class CareersPage {
     }
     const job = result.body;
     const heading = this.heading(job.title);
-    const meta = [job.department, job.location, employmentType(job.employment_type)].filter(Boolean);
+    const meta = [
+      job.department,
+      job.location,
+      employmentType(job.employment_type),
+      payText(job.salary),
+    ].filter(Boolean);
     const description = el("div", { class: "careers-description" });
     description.append(sanitized(job.description_html));
     const form = this.applicationForm(job);
@@ -361,6 +391,29 @@ class CareersPage {
     this.title(job.title);
     if (moveFocus) heading.focus();
     this.say(`${job.title}. The application form follows the description.`);
+    this.embedPosting(job);
+  }
+
+  /** The job's schema.org JobPosting in the page, for search engines (Google for Jobs). */
+  async embedPosting(job) {
+    if (!job.posting_url) return;
+    try {
+      const { response, body } = await this.request(job.posting_url, {
+        headers: { Accept: "application/ld+json" },
+      });
+      if (!response.ok || !body || this.jobIdInUrl() !== String(job.id)) return;
+      const script = el("script", { type: "application/ld+json", "data-careers-posting": job.id });
+      // A data block, never run; "<" escaped so the JSON cannot close the element.
+      script.textContent = JSON.stringify(body).replaceAll("<", "\\u003c");
+      this.removePosting();
+      document.head.append(script);
+    } catch {
+      // The page works without it; search engines retry.
+    }
+  }
+
+  removePosting() {
+    for (const node of document.head.querySelectorAll("script[data-careers-posting]")) node.remove();
   }
 
   nextId(name) {
@@ -669,6 +722,9 @@ class CareersPage {
     this.say("Sending your application");
     try {
       const data = this.entries(form);
+      // The apply link's source token (gh_src=, as job boards and campaigns carry it).
+      const source = new URLSearchParams(window.location.search).get("gh_src");
+      if (source && /^[A-Za-z0-9_-]{1,64}$/.test(source)) data.append("source_token", source);
       const files = this.files(form).sort((a, b) => a.file.size - b.file.size);
       let inline = 0;
       const uploadErrors = [];

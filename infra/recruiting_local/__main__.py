@@ -65,6 +65,17 @@ def main() -> int:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
             "CAREERS_BASE_URL": f"http://{host}:{port}",
+            # Job feeds and JSON-LD link to the careers page this runner serves.
+            "CAREERS_PAGE_URL": os.environ.get(
+                "CAREERS_PAGE_URL", f"http://{host}:{port}/careers/"
+            ),
+            "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Demo Robotics"),
+            "ORGANISATION_URL": os.environ.get(
+                "ORGANISATION_URL", f"http://{host}:{port}/careers/"
+            ),
+            # Webhooks may go to a receiver on this machine (the stack allows HTTPS
+            # to public addresses only).
+            "WEBHOOKS_ALLOW_PRIVATE_HTTP": "true",
             # CORS as the stack does it: only the careers-site origins, never "*";
             # the page this runner serves, plus any set in CAREERS_SITE_ORIGINS.
             "CAREERS_SITE_ORIGINS": ",".join(_local_origins(host, port)),

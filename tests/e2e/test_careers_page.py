@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import defusedxml.ElementTree
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
@@ -111,7 +112,11 @@ def embedding_site(running: Running, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def api(
-    running: Running, path: str, role: str | None = None, patch: dict[str, Any] | None = None
+    running: Running,
+    path: str,
+    role: str | None = None,
+    method: str = "GET",
+    body: dict[str, Any] | None = None,
 ) -> Any:
     headers = {}
     if role:
@@ -121,15 +126,11 @@ def api(
             if line.startswith(f"{role} token: ")
         )
         headers["Authorization"] = f"Bearer {token}"
-    body = None
-    method = "GET"
-    if patch is not None:
+    data = None
+    if body is not None:
         headers["Content-Type"] = "application/json"
-        body = json.dumps(patch).encode()
-        method = "PATCH"
-    if path.endswith(("/open", "/close")):
-        method = "POST"
-    request = urllib.request.Request(running.base + path, data=body, headers=headers, method=method)
+        data = json.dumps(body).encode()
+    request = urllib.request.Request(running.base + path, data=data, headers=headers, method=method)
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -390,7 +391,8 @@ def test_a_job_description_is_shown_without_anything_active(
         running,
         "/ats/jobs/4000002",
         "recruiter",
-        patch={
+        "PATCH",
+        {
             "description_html": (
                 "<h1>Design with us</h1><p>Shape <strong>the product</strong>.</p>"
                 '<img src="x" onerror="window.pwned = 1">'
@@ -416,7 +418,7 @@ def test_a_job_description_is_shown_without_anything_active(
         description.get_by_text("Read").click()
         assert page.evaluate("window.pwned") is None
     finally:
-        api(running, "/ats/jobs/4000002", "recruiter", patch={"description_html": original})
+        api(running, "/ats/jobs/4000002", "recruiter", "PATCH", {"description_html": original})
 
 
 def test_a_lost_answer_is_retried_and_the_application_recorded_once(
@@ -494,7 +496,7 @@ def test_outages_and_closed_jobs_are_told_in_words(
     page.get_by_label("First name").fill("Mary")
     page.get_by_label("Last name").fill("Jackson")
     page.get_by_label("E-mail address").fill("mary.browser@example.com")
-    api(running, "/ats/jobs/4000002/close", "recruiter")
+    api(running, "/ats/jobs/4000002/close", "recruiter", "POST", {})
     try:
         page.get_by_role("button", name="Submit application").click()
         # Then she is told the job closed, and nothing was stored
@@ -504,8 +506,50 @@ def test_outages_and_closed_jobs_are_told_in_words(
         expect(page.get_by_role("alert")).to_be_focused()
         assert "mary.browser" not in everything_stored(running)
     finally:
-        api(running, "/ats/jobs/4000002/open", "recruiter")
+        api(running, "/ats/jobs/4000002/open", "recruiter", "POST", {})
     assert problems == [
         "console: Failed to load resource: the server responded with a status of 410 (Gone)"
     ]
     problems.clear()
+
+
+def test_a_job_boards_link_credits_the_board_and_the_page_carries_the_posting(
+    running: Running, page: Page
+):
+    # Given a job board whose links carry gh_src=e2e-board
+    api(
+        running,
+        "/ats/sources",
+        "recruiter",
+        "POST",
+        {"name": "E2E jobs board", "kind": "job_board", "token": "e2e-board"},
+    )
+    # And the link to the internship in the XML feed made for that board
+    with urllib.request.urlopen(f"{running.base}/feeds/demo/jobs.xml?source=e2e-board") as feed:
+        jobs = defusedxml.ElementTree.fromstring(feed.read()).findall("job")
+    link = next(j.findtext("url") for j in jobs if j.findtext("referencenumber") == "4000003")
+    assert link == f"{running.base}/careers/?job={INTERNSHIP}&gh_src=e2e-board"
+    # When a person follows it
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Robotics Intern")).to_be_visible()
+    # Then the job's pay is shown, and its JobPosting is in the page for search engines
+    expect(page.locator(".careers-posting .careers-meta")).to_contain_text("28")
+    posting_script = page.locator('head script[type="application/ld+json"]')
+    expect(posting_script).to_have_count(1)
+    posting = json.loads(posting_script.text_content() or "")
+    assert (posting["@type"], posting["title"]) == ("JobPosting", "Robotics Intern")
+    assert posting == api(running, f"/jobs/{INTERNSHIP}/posting")
+    # When she applies
+    page.get_by_label("First name").fill("Annie")
+    page.get_by_label("Last name").fill("Easley")
+    page.get_by_label("E-mail address").fill("annie.browser@example.com")
+    page.get_by_role("button", name="Submit application").click()
+    expect(page.get_by_role("heading", name="Application sent")).to_be_focused()
+    reference = page.locator(".careers-receipt dd").first.inner_text()
+    # Then her application is credited to the board
+    stored = stored_application(running, INTERNSHIP, reference)["application"]
+    assert (stored["source"], stored["source_token"]) == ("E2E jobs board", "e2e-board")
+    # And going back to the list takes the posting out of the page
+    page.get_by_role("link", name="See all open positions").click()
+    expect(page.get_by_role("link", name="Robotics Intern")).to_be_visible()
+    expect(posting_script).to_have_count(0)

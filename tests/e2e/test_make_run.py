@@ -3,9 +3,14 @@ uploads to the embedded S3, Greenhouse's documented request, and Ctrl-C."""
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
+import hashlib
+import hmac
+import http.server as http_server
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import defusedxml.ElementTree
 import pytest
 
 from e2e.conftest import BOARD_KEY as API_KEY
@@ -488,3 +494,93 @@ def test_a_report_is_emailed_with_links_to_its_files(running):
     status, view = http("GET", f"{running.base}/ats/reports/{run['run_id']}", b"", recruiter)
     assert view["status"] == "done"
     assert view["pdf_url"]
+
+
+def test_job_feeds_and_postings_are_served(running):
+    # The XML feed lists every open job of the board, linking to the careers page
+    request = urllib.request.Request(running.base + "/feeds/demo/jobs.xml")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("application/xml")
+        feed = defusedxml.ElementTree.fromstring(response.read())
+    _, listed = http("GET", running.base + "/jobs?board=demo&limit=100")
+    assert sorted(j.findtext("referencenumber") for j in feed.findall("job")) == sorted(
+        str(j["id"]) for j in listed["jobs"]
+    )
+    assert all(
+        (j.findtext("url") or "").startswith(running.base + "/careers/?job=")
+        for j in feed.findall("job")
+    )
+    # And the JSON feed and each job's JSON-LD are there too
+    status, json_feed = http("GET", running.base + "/feeds/demo/jobs.json")
+    assert status == 200
+    assert len(json_feed["items"]) == len(listed["jobs"])
+    status, posting = http("GET", running.base + "/jobs/4000001/posting")
+    assert status == 200
+    assert (posting["@type"], posting["hiringOrganization"]["name"]) == (
+        "JobPosting",
+        "Demo Robotics",
+    )
+
+
+def test_webhooks_are_delivered_signed_to_a_local_endpoint(running):
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    class Receiver(http_server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http_server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        admin = {
+            "Authorization": f"Bearer {_token(running, 'admin')}",
+            "Content-Type": "application/json",
+        }
+        # Given an endpoint on this machine for new applications
+        status, hook = http(
+            "POST",
+            running.base + "/ats/webhooks",
+            json.dumps(
+                {
+                    "url": f"http://127.0.0.1:{server.server_address[1]}/hooks",
+                    "event_types": ["application.received"],
+                }
+            ).encode(),
+            admin,
+        )
+        assert status == 201, hook
+        # When someone applies
+        _, receipt = http(
+            "POST",
+            f"{running.base}/jobs/4000003/applications",
+            json.dumps(
+                {"first_name": "Hedy", "last_name": "Lamarr", "email": "hedy@example.com"}
+            ).encode(),
+            {"Content-Type": "application/json"},
+        )
+        # Then the endpoint hears of it within seconds, signed with its secret
+        assert _until(lambda: received), "no webhook arrived"
+        headers, body = received[0]
+        event = json.loads(body)
+        assert event["type"] == "application.received"
+        assert event["data"]["application_id"] == receipt["application_id"]
+        assert headers["webhook-id"] == event["id"]
+        key = base64.b64decode(hook["secret"].removeprefix("whsec_"))
+        signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+        expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        assert f"v1,{expected}" in headers["webhook-signature"].split()
+        # And the delivery log says so
+        _, log = http(
+            "GET", f"{running.base}/ats/webhooks/{hook['webhook_id']}/deliveries", headers=admin
+        )
+        [delivery] = log["deliveries"]
+        assert (delivery["status"], delivery["last_response_status"]) == ("delivered", 204)
+    finally:
+        server.shutdown()
+        server.server_close()
