@@ -156,7 +156,7 @@ class WebhookRepository:
     # --- endpoints ---------------------------------------------------------------------
 
     def endpoints(self) -> list[EndpointItem]:
-        """Every endpoint (pattern 65): one Query of their partition."""
+        """Every endpoint (pattern 62): one Query of their partition."""
         return [
             item
             for item in EndpointItem.query(ENDPOINTS, EndpointItem.sk.startswith("ENDPOINT#"))
@@ -248,7 +248,7 @@ class WebhookRepository:
     def deliveries(
         self, webhook_id: str, limit: int, last_key: dict[str, Any] | None
     ) -> tuple[list[DeliveryItem], dict[str, Any] | None]:
-        """An endpoint's deliveries, newest first (pattern 67)."""
+        """An endpoint's deliveries, newest first (pattern 64)."""
         results = DeliveryItem.query(
             f"WEBHOOK#{webhook_id}",
             DeliveryItem.sk.startswith("DELIVERY#"),
