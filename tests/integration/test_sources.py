@@ -112,3 +112,40 @@ def test_greenhouses_mapped_url_token_names_the_source(api, ats, demo, store):
         "Indeed",
         "indeed01",
     )
+
+
+def test_free_text_sources_stay_on_the_application_and_out_of_events(api, demo, store, bus_events):
+    # A careers site's "how did you hear of us" is the applicant's own words
+    reply = api.post_json(
+        f"/jobs/{demo.open_job_ids[0]}/applications",
+        application(source="a friend, Jane Doe, told me"),
+    )
+    assert reply.status == 201
+    [app] = store.of_type("application")
+    assert app["source"] == "a friend, Jane Doe, told me"
+    # and never leaves the platform in an event (webhooks send events out)
+    [event] = bus_events()
+    assert (event["detail"]["source"], event["detail"]["source_token"]) == (None, None)
+    assert "Jane" not in str(event)
+
+
+def test_a_greenhouse_token_that_cannot_be_one_is_kept_as_the_source(api, demo, store):
+    reply = api.post_json(
+        f"/v1/boards/demo/jobs/{demo.open_job_ids[0]}",
+        {
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "email": "grace@example.com",
+            "question_101": "Compilers.",
+            "question_102": "1",
+            "mapped_url_token": "spring.fair/2026",
+            "data_compliance": {
+                "gdpr_processing_consent_given": True,
+                "gdpr_retention_consent_given": True,
+            },
+        },
+        basic_auth(API_KEY),
+    )
+    assert reply.status == 200, reply.body
+    [app] = store.of_type("application")
+    assert (app["source"], app.get("source_token")) == ("spring.fair/2026", None)

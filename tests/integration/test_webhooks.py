@@ -735,3 +735,54 @@ def test_a_deleted_or_paused_endpoint_gets_nothing_more(world, receiver):
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_cursor_of_another_webhooks_list_is_refused_naming_it(world, receiver):
+    one = world.register(receiver.url("/one"), ["application.received"])
+    other = world.register(receiver.url("/other"), ["application.received"])
+    for n in range(2):
+        world.apply(f"c{n}@example.com")
+    world.run()
+    page = world.admin.get(f"/ats/webhooks/{one['webhook_id']}/deliveries", limit=1).json()
+    assert page["next_cursor"]
+    # When that cursor is sent with the other endpoint's list
+    reply = world.admin.get(
+        f"/ats/webhooks/{other['webhook_id']}/deliveries", limit=1, cursor=page["next_cursor"]
+    )
+    # Then it is a 422 naming the cursor, not a server error
+    assert reply.status == 422
+    assert [e["field"] for e in reply.json()["errors"]] == ["cursor"]
+
+
+def test_a_redelivery_that_cannot_be_queued_is_not_left_pending(world, receiver, monkeypatch):
+    from recruiter import dependencies
+
+    created = world.register(receiver.url("/hooks"), ["application.received"])
+    world.apply()
+    world.run()
+    webhook = created["webhook_id"]
+    [delivery] = world.deliveries(webhook)
+    path = f"/ats/webhooks/{webhook}/deliveries/{delivery['delivery_id']}/redeliver"
+    service = dependencies.get().webhooks
+    queued = service.enqueue
+
+    def queue_down(message: Any) -> None:
+        raise RuntimeError("SQS is unavailable")
+
+    # When the queue refuses the redelivery
+    monkeypatch.setattr(service, "enqueue", queue_down)
+    with pytest.raises(RuntimeError):
+        world.admin.post_json(path, {})
+    # Then the delivery says so instead of waiting for a message that never comes
+    [after] = world.deliveries(webhook)
+    assert (after["status"], after["last_error"]) == (
+        "failed",
+        "the redelivery could not be queued; ask again",
+    )
+    # And asking again once the queue is back sends it
+    monkeypatch.setattr(service, "enqueue", queued)
+    assert world.admin.post_json(path, {}).status == 202
+    world.run()
+    assert len(receiver.to("/hooks")) == 2
+    [again] = world.deliveries(webhook)
+    assert again["status"] == "delivered"

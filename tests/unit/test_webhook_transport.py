@@ -174,3 +174,39 @@ def test_no_listener_is_a_connection_error():
     with pytest.raises(transport.NoAnswer) as failed:
         transport.post(target, "127.0.0.1", b"{}", {}, timeout=2)
     assert failed.value.error.startswith("connection: ConnectionRefusedError")
+
+
+def test_an_endpoint_that_drips_its_answer_fails_at_the_deadline():
+    import socket
+    import time
+
+    # Given an endpoint that answers at once, then sends its body a byte at a time
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            while not stop.wait(0.3):
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    return
+
+    threading.Thread(target=drip, daemon=True).start()
+    target = Target("http", "127.0.0.1", listener.getsockname()[1], "/", ("127.0.0.1",))
+    started = time.monotonic()
+    # When a delivery is sent with a 1-second timeout
+    try:
+        with pytest.raises(transport.NoAnswer) as failed:
+            transport.post(target, "127.0.0.1", b"{}", {}, timeout=1)
+    finally:
+        stop.set()
+        listener.close()
+    # Then the attempt fails after about a second, not after the whole body
+    assert failed.value.error == "timeout after 1 s"
+    assert time.monotonic() - started < 2

@@ -65,9 +65,10 @@ def salary_text(salary: Salary) -> str:
     return f"{shown} {salary.currency} per {salary.unit.value.lower()}"
 
 
-def last_built(jobs: list[Job], now: datetime) -> datetime:
-    """The newest change among the jobs (now, for a board with none)."""
-    return max((job.updated_at for job in jobs), default=now)
+def last_built(jobs: list[Job]) -> datetime | None:
+    """The newest change among the jobs; none for a board with none (a time that
+    moved with the clock would change the body, and so the ETag, every second)."""
+    return max((job.updated_at for job in jobs), default=None)
 
 
 def _child(parent: ElementTree.Element, tag: str, value: object) -> None:
@@ -85,7 +86,9 @@ def xml_feed(
     root = ElementTree.Element("source")
     _child(root, "publisher", organisation.name)
     _child(root, "publisherurl", organisation.url or careers_page_url)
-    _child(root, "lastBuildDate", timestamp(last_built(jobs, now)))
+    built = last_built(jobs)
+    if built is not None:
+        _child(root, "lastBuildDate", timestamp(built))
     for job in jobs:
         node = ElementTree.SubElement(root, "job")
         address = job.address

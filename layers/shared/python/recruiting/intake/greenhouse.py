@@ -10,6 +10,7 @@ rendered as Greenhouse answers them.
 from __future__ import annotations
 
 import html
+import re
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -266,8 +267,14 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
             for e in _as_list(data["employments"])
         ]
     if data.get("mapped_url_token"):
-        # Greenhouse's name for the apply link's source token (gh_src).
-        form["source_token"] = str(data["mapped_url_token"])
+        # Greenhouse's name for the apply link's source token (gh_src). One that
+        # cannot be a token is kept as the source, as before: a tracking
+        # parameter must never cost a person their application.
+        token = str(data["mapped_url_token"])
+        if SOURCE_TOKEN.fullmatch(token):
+            form["source_token"] = token
+        else:
+            form["source"] = token[:100]
     known = {
         "first_name",
         "last_name",
@@ -313,6 +320,9 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, dict):  # educations[0][...] style
         return [value[k] for k in sorted(value, key=_index)]
     return [value]
+
+
+SOURCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def field_name(path: str) -> str:

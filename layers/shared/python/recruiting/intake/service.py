@@ -226,12 +226,20 @@ class IntakeService:
 
         # The apply link's source token names the source; a token no source
         # has (an old link, a typo) is kept as it is rather than lost.
-        source = form.source
-        if form.source_token:
-            source = self.sources.name_of(form.source_token) or form.source or form.source_token
+        registered = self.sources.name_of(form.source_token)
+        source = registered or form.source or form.source_token
         for _attempt in range(3):
             outcome = self._try_record(
-                job, form, channel, board, phone_e164, answers, self_id, documents, source
+                job,
+                form,
+                channel,
+                board,
+                phone_e164,
+                answers,
+                self_id,
+                documents,
+                source,
+                registered,
             )
             if outcome is not None:
                 return outcome
@@ -299,6 +307,7 @@ class IntakeService:
         self_id: dict[str, Any] | None,
         documents: list[PreparedDocument],
         source: str | None,
+        registered_source: str | None,
     ) -> Outcome | None:
         now = self.now()
         window_start = now - timedelta(days=self.settings.duplicate_window_days)
@@ -376,7 +385,9 @@ class IntakeService:
             "job_id": job.id,
             "channel": channel,
             "board": board,
-            "source": source,
+            # A registered source's name, never the form's free text: events leave
+            # the platform (webhooks) and carry no one's words.
+            "source": registered_source,
             "source_token": form.source_token,
             "stage": new.first_stage,
             "received_at": clock.iso(now),

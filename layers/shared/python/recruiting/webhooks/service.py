@@ -273,5 +273,17 @@ class WebhookService:
         )
         if not restarted:
             raise Conflict("the delivery was redelivered meanwhile")
-        self.enqueue(delivery_message(webhook_id, delivery_id, series))
+        try:
+            self.enqueue(delivery_message(webhook_id, delivery_id, series))
+        except Exception:
+            # Not left "pending" with nothing queued behind it: asking again redelivers.
+            self.repository.change_delivery(
+                item,
+                [
+                    DeliveryItem.status.set("failed"),
+                    DeliveryItem.last_error.set("the redelivery could not be queued; ask again"),
+                ],
+                DeliveryItem.series == series,
+            )
+            raise
         return delivery_view(item)

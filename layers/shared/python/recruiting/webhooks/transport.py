@@ -10,6 +10,7 @@ first KB of the answer is read.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,7 +56,43 @@ def post(
     timeout: float,
     ca_certs: str | None = None,
 ) -> Answer:
-    """POST ``body`` to ``target`` at ``address`` within ``timeout`` seconds in all."""
+    """POST ``body`` to ``target`` at ``address`` within ``timeout`` seconds in all.
+
+    urllib3's timeouts bound each connect and each read, not the request: an
+    endpoint that drips its answer a byte at a time could hold the function for
+    minutes. So the request runs on a worker thread, and the attempt fails when
+    the deadline passes; the thread is left to end on its own read timeouts
+    (its answer is ignored; receivers deduplicate by ``webhook-id``)."""
+    outcome: list[Answer | NoAnswer] = []
+    started = time.monotonic()
+
+    def attempt() -> None:
+        try:
+            outcome.append(_post(target, address, body, headers, timeout, ca_certs))
+        except NoAnswer as error:
+            outcome.append(error)
+        except Exception as error:  # anything else urllib3 or ssl raise
+            outcome.append(NoAnswer(f"connection: {_reason(error)}", _elapsed_ms(started)))
+
+    worker = threading.Thread(target=attempt, name="webhook-post", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise NoAnswer(f"timeout after {timeout:g} s", _elapsed_ms(started))
+    result = outcome[0]
+    if isinstance(result, NoAnswer):
+        raise result
+    return result
+
+
+def _post(
+    target: Target,
+    address: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: float,
+    ca_certs: str | None,
+) -> Answer:
     limit = urllib3.Timeout(total=timeout)
     pool: urllib3.HTTPConnectionPool
     if target.scheme == "https":
