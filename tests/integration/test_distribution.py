@@ -488,6 +488,22 @@ def test_bad_job_fields_are_refused_naming_field_and_rule(ats, demo, fields, fie
     assert (field, rule) in edited.field_rules(), edited.body
 
 
+def test_a_remote_job_must_say_where_its_applicants_may_live(ats, demo):
+    recruiter = ats.as_role("recruiter")
+    # Neither countries nor an address: Google for Jobs would not take its JSON-LD
+    refused = recruiter.post_json("/ats/jobs", {"title": "Remote", "workplace": "remote"})
+    assert refused.status == 422, refused.body
+    assert refused.field_rules() == {("remote_countries", "remote_needs_countries")}
+    created = recruiter.post_json(
+        "/ats/jobs", {"title": "Remote", "workplace": "remote", "remote_countries": ["DE"]}
+    )
+    assert created.status == 201, created.body
+    # And an edit cannot take the countries away
+    edited = recruiter.patch_json(f"/ats/jobs/{demo.open_job_ids[1]}", {"remote_countries": []})
+    assert edited.status == 422, edited.body
+    assert edited.field_rules() == {("remote_countries", "remote_needs_countries")}
+
+
 def test_the_careers_site_sees_the_new_fields(api, demo):
     job = api.get(f"/jobs/{demo.open_job_ids[0]}").json()
     assert job["address"]["locality"] == "Berlin"

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from recruiting import clock, wiring
 from recruiting.storage.webhooks import DeliveryItem, EndpointItem, delivery_key, endpoint_key
-from recruiting.webhooks import delivery, signing
+from recruiting.webhooks import delivery, signing, transport
 
 NOW = datetime(2026, 11, 25, 17, 54, 30, tzinfo=UTC)
 
@@ -170,3 +170,36 @@ def test_a_message_of_an_older_series_or_a_lost_claim_sends_nothing():
         "duplicate"
     )
     assert len(repository.claims) == 1
+
+
+def test_an_attempt_tries_each_checked_address_while_the_connection_is_refused():
+    deliverer, repository = _deliverer()
+    tried: list[str] = []
+
+    def post(target: Any, address: str, body: bytes, headers: Any, *, timeout: float) -> Any:
+        tried.append(address)
+        if address == "8.8.4.4":  # nothing listens there: the request was never sent
+            raise transport.NoAnswer("connection: ConnectionRefusedError: refused", 3)
+        return transport.Answer(204, 12, "")
+
+    deliverer.post = post
+    deliverer.resolve = lambda host, port: ["8.8.4.4", "1.1.1.1"]
+    outcome = deliverer._attempt(repository._endpoint, repository._item, NOW)
+    # Then the second address answered, within the one attempt
+    assert tried == ["8.8.4.4", "1.1.1.1"]
+    assert (outcome.status, outcome.error) == (204, None)
+
+
+def test_a_timeout_ends_the_attempt_without_trying_another_address():
+    deliverer, repository = _deliverer()
+    tried: list[str] = []
+
+    def post(target: Any, address: str, body: bytes, headers: Any, *, timeout: float) -> Any:
+        tried.append(address)  # the request may have arrived: sending it again is a retry
+        raise transport.NoAnswer("timeout after 10 s", 10_000)
+
+    deliverer.post = post
+    deliverer.resolve = lambda host, port: ["8.8.4.4", "1.1.1.1"]
+    outcome = deliverer._attempt(repository._endpoint, repository._item, NOW)
+    assert tried == ["8.8.4.4"]
+    assert outcome.error == "timeout after 10 s"

@@ -11,7 +11,7 @@ from pynamodb.exceptions import TransactWriteError
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
 from recruiting.errors import Conflict, FieldError, NotFound, ValidationFailed
-from recruiting.models.jobs import Job, JobFields, JobStatus, NewJob, Opening
+from recruiting.models.jobs import Job, JobFields, JobStatus, NewJob, Opening, Workplace
 from recruiting.storage.events import EventPublisher
 from recruiting.storage.jobs import JobRepository
 
@@ -24,6 +24,22 @@ def _invalid(exc: ValidationError) -> ValidationFailed:
         field = ".".join(str(p) for p in error["loc"]) or "job"
         errors.append(FieldError(field, error["type"], error["msg"]))
     return ValidationFailed(errors)
+
+
+def _locatable(job: Job) -> None:
+    """A fully remote job says where its applicants may live: job boards and Google
+    for Jobs (applicantLocationRequirements) take no remote job without it."""
+    if job.workplace is Workplace.REMOTE and not job.remote_countries and job.address is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "remote_countries",
+                    "remote_needs_countries",
+                    "a remote job names the countries its applicants may live in"
+                    " (or has an address)",
+                )
+            ]
+        )
 
 
 class JobService:
@@ -68,6 +84,7 @@ class JobService:
             )
         except ValidationError as exc:
             raise _invalid(exc) from exc
+        _locatable(job)
         self.jobs.save_job(job)
         self._announce("job.created", job, principal)
         return job
@@ -111,6 +128,7 @@ class JobService:
             updated = Job.model_validate({**job.model_dump(), **changes, "updated_at": now})
         except ValidationError as exc:
             raise _invalid(exc) from exc
+        _locatable(updated)
         dropped = tuple(b for b in job.boards if b not in updated.boards)
         try:
             self.jobs.save_job(updated, version=version, dropped_boards=dropped)

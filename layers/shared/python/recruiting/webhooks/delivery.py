@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -281,12 +282,22 @@ class Deliverer:
             )
         except urls.UrlRefused as refused:
             return Outcome(None, None, f"url refused ({refused.rule}): {refused.message}")
-        try:
-            answer = self.post(target, target.addresses[0], body, headers, timeout=self.timeout)
-        except transport.NoAnswer as failed:
-            return Outcome(None, failed.duration_ms, failed.error[:ERROR_CHARS])
-        error = None if 200 <= answer.status < 300 else f"HTTP {answer.status}"
-        return Outcome(answer.status, answer.duration_ms, error, answer.body or None)
+        # Each checked address in turn while the connection is refused or unreachable
+        # (nothing was sent), within one deadline; a timeout or a TLS failure ends it.
+        deadline = time.monotonic() + self.timeout
+        last = Outcome(None, None, "no address to connect to")
+        for address in target.addresses:
+            left = deadline - time.monotonic()
+            try:
+                answer = self.post(target, address, body, headers, timeout=max(left, 0.1))
+            except transport.NoAnswer as failed:
+                last = Outcome(None, failed.duration_ms, failed.error[:ERROR_CHARS])
+                if failed.error.startswith("connection:") and time.monotonic() < deadline:
+                    continue
+                return last
+            error = None if 200 <= answer.status < 300 else f"HTTP {answer.status}"
+            return Outcome(answer.status, answer.duration_ms, error, answer.body or None)
+        return last
 
     def _settle(
         self,
