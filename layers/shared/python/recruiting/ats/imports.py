@@ -74,7 +74,9 @@ class ImportService:
         }
         done = counts["parsed"] + counts["needs_review"] + counts["failed"]
         counts["in_progress"] = max(counts["received"] - done, 0)
-        files, next_key = self.records.import_files(pool_id, limit, decode_cursor(cursor))
+        files, next_key = self.records.import_files(
+            pool_id, limit, decode_cursor(cursor, partition=("pk", f"IMPORT#{pool_id}"))
+        )
         return {
             "pool_id": pool_id,
             "counts": counts,

@@ -333,10 +333,10 @@ class ApplicationRepository(CandidateRepository):
         condition = None
         for clause in clauses:
             condition = clause if condition is None else condition & clause
-        start = decode_cursor(cursor)
         if by_activity:
             if stage is None:
                 raise ValueError("sorting by activity needs a stage")
+            start = decode_cursor(cursor, partition=("gsi3pk", f"JOB#{job_id}#STAGE#{stage}"))
             results = ApplicationItem.by_activity.query(
                 f"JOB#{job_id}#STAGE#{stage}",
                 filter_condition=condition,
@@ -346,6 +346,7 @@ class ApplicationRepository(CandidateRepository):
             )
         else:
             prefix = f"STAGE#{stage}#" if stage else "STAGE#"
+            start = decode_cursor(cursor, partition=("gsi1pk", f"JOB#{job_id}"))
             results = ApplicationItem.by_job.query(
                 f"JOB#{job_id}",
                 ApplicationItem.gsi1sk.startswith(prefix),
@@ -452,7 +453,7 @@ class ApplicationRepository(CandidateRepository):
             f"POOL#{pool_id}",
             scan_index_forward=False,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, partition=("gsi1pk", f"POOL#{pool_id}")),
         )
         ids = [m.candidate_id for m in results if isinstance(m, MembershipItem)]
         next_key = results.last_evaluated_key if len(ids) == limit else None

@@ -45,18 +45,33 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, field: str = "cursor") -> dict[str, Any] | None:
-    """Turn a client's cursor back into a DynamoDB key, or say it is broken."""
+def decode_cursor(
+    cursor: str | None, field: str = "cursor", *, partition: tuple[str, str]
+) -> dict[str, Any] | None:
+    """Turn a client's cursor back into a DynamoDB key, or say it is broken.
+
+    ``partition`` is the key attribute and value the query reads (``("gsi1pk",
+    "BOARD#demo")``, or ``("pk", ...)`` for the table): a cursor is only taken
+    when it is a key of that very query (the table's ``pk``/``sk``, and the
+    index's own pair). Anything else would reach DynamoDB as an invalid start
+    key: a 500 for what a client sent."""
     if not cursor:
         return None
+    refused = ValidationFailed([FieldError(field, "cursor", "is not a cursor of this list")])
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=="))
     except (ValueError, binascii.Error) as exc:
-        raise ValidationFailed([FieldError(field, "cursor", "is not a cursor we issued")]) from exc
+        raise refused from exc
     if not isinstance(key, dict) or not all(
-        isinstance(v, dict) and set(v) == {"S"} for v in key.values()
+        isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()
     ):
-        raise ValidationFailed([FieldError(field, "cursor", "is not a cursor we issued")])
+        raise refused
+    attribute, value = partition
+    expected = {"pk", "sk"}
+    if attribute != "pk":
+        expected |= {attribute, attribute.removesuffix("pk") + "sk"}
+    if set(key) != expected or key[attribute]["S"] != value:
+        raise refused
     return key
 
 
@@ -118,7 +133,7 @@ class JobRepository:
             f"JOBS#{status}",
             scan_index_forward=False,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, partition=("gsi2pk", f"JOBS#{status}")),
         )
         jobs = [Job.model_validate(item.body) for item in results if isinstance(item, JobItem)]
         next_key = results.last_evaluated_key if len(jobs) == limit else None
@@ -210,7 +225,7 @@ class JobRepository:
             filter_condition=condition,
             scan_index_forward=False,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, partition=("gsi1pk", f"BOARD#{board}")),
         )
         postings = [
             Posting(

@@ -73,8 +73,11 @@ class TaskRepository:
     def for_assignee(
         self, assignee_id: str, status: str, limit: int, cursor: str | None
     ) -> tuple[list[TaskItem], str | None]:
+        partition = f"USER#{assignee_id}#{status}"
         results = TaskItem.by_assignee.query(
-            f"USER#{assignee_id}#{status}", limit=limit, last_evaluated_key=decode_cursor(cursor)
+            partition,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor, partition=("gsi1pk", partition)),
         )
         items = list(results)
         next_key = results.last_evaluated_key if len(items) == limit else None
@@ -84,7 +87,10 @@ class TaskRepository:
         self, subject: str, limit: int, cursor: str | None
     ) -> tuple[list[TaskItem], str | None]:
         results = TaskItem.by_subject.query(
-            subject, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
+            subject,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor, partition=("gsi2pk", subject)),
         )
         items = list(results)
         next_key = results.last_evaluated_key if len(items) == limit else None

@@ -286,10 +286,10 @@ class Deliverer:
         # (nothing was sent), within one deadline; a timeout or a TLS failure ends it.
         deadline = time.monotonic() + self.timeout
         last = Outcome(None, None, "no address to connect to")
-        for address in target.addresses:
-            left = deadline - time.monotonic()
+        for index, address in enumerate(target.addresses):
+            left = self.timeout if index == 0 else round(max(deadline - time.monotonic(), 0.1), 1)
             try:
-                answer = self.post(target, address, body, headers, timeout=max(left, 0.1))
+                answer = self.post(target, address, body, headers, timeout=left)
             except transport.NoAnswer as failed:
                 last = Outcome(None, failed.duration_ms, failed.error[:ERROR_CHARS])
                 if failed.error.startswith("connection:") and time.monotonic() < deadline:

@@ -236,7 +236,9 @@ class WebhookService:
     ) -> dict[str, Any]:
         self.allowed(principal)
         self._endpoint(webhook_id)
-        items, next_key = self.repository.deliveries(webhook_id, limit, decode_cursor(cursor))
+        items, next_key = self.repository.deliveries(
+            webhook_id, limit, decode_cursor(cursor, partition=("pk", f"WEBHOOK#{webhook_id}"))
+        )
         return {
             "webhook_id": webhook_id,
             "deliveries": [delivery_view(i) for i in items],
