@@ -20,11 +20,12 @@ from pynamodb.exceptions import PutError
 
 from recruiting import clock
 from recruiting.auth import Principal, Role, require
+from recruiting.distribution.urls import SOURCE_PATTERN
 from recruiting.errors import Conflict
 from recruiting.storage.items import SourceItem
 
 # What a token may look like: URL-safe, so it goes into a link as it is.
-SourceToken = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+SourceToken = Annotated[str, Field(pattern=SOURCE_PATTERN)]
 PARTITION = "SOURCES"
 
 

@@ -19,9 +19,7 @@ from recruiting.distribution import feeds
 from recruiting.distribution.posting import Organisation, job_posting, was_published
 from recruiting.errors import NotFound
 from recruiting.models.jobs import Board, Job
-from recruiting.storage.jobs import JobRepository, PostingFilters
-
-PAGE = 100  # postings per Query (and jobs per BatchGetItem)
+from recruiting.storage.jobs import JobRepository
 
 
 class Distribution:
@@ -53,13 +51,7 @@ class Distribution:
         board = self.jobs.get_board(board_token)
         if board is None:
             raise NotFound(f"no job board {board_token!r}")
-        job_ids: list[int] = []
-        cursor: str | None = None
-        while True:
-            page, cursor = self.jobs.list_open_postings(board_token, PostingFilters(), PAGE, cursor)
-            job_ids.extend(posting.job_id for posting in page)
-            if cursor is None:
-                break
+        job_ids = [posting.job_id for posting in self.jobs.all_open_postings(board_token)]
         found = self.jobs.get_jobs(job_ids, consistent_read=True)
         listed = [found.get(job_id) for job_id in job_ids]
         return board, [j for j in listed if j is not None and j.is_open and board_token in j.boards]

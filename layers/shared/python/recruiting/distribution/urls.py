@@ -18,6 +18,10 @@ SOURCE_PARAMETER = "gh_src"
 JOB_PARAMETER = "job"
 
 
+def is_source_token(value: str) -> bool:
+    return _SOURCE.match(value) is not None
+
+
 def job_url(careers_page_url: str, job_id: int, source: str | None = None) -> str:
     """``<careers_page_url>?job=<id>[&gh_src=<source>]``, keeping any query the
     careers page URL already has (a ``job`` or ``gh_src`` in it is replaced)."""

@@ -10,10 +10,10 @@ rendered as Greenhouse answers them.
 from __future__ import annotations
 
 import html
-import re
 import zlib
 from typing import TYPE_CHECKING, Any
 
+from recruiting.distribution.urls import is_source_token
 from recruiting.errors import FieldError, ValidationFailed
 from recruiting.intake.forms import UploadedPart
 from recruiting.models.jobs import Board, Job, QuestionType
@@ -271,7 +271,7 @@ def to_application(data: dict[str, Any]) -> dict[str, Any]:
         # cannot be a token is kept as the source, as before: a tracking
         # parameter must never cost a person their application.
         token = str(data["mapped_url_token"])
-        if SOURCE_TOKEN.fullmatch(token):
+        if is_source_token(token):
             form["source_token"] = token
         else:
             form["source"] = token[:100]
@@ -320,9 +320,6 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, dict):  # educations[0][...] style
         return [value[k] for k in sorted(value, key=_index)]
     return [value]
-
-
-SOURCE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def field_name(path: str) -> str:

@@ -128,13 +128,7 @@ class IntakeService:
         return self.jobs.list_open_postings(board, filters, limit, cursor)
 
     def all_open_postings(self, board: str) -> list[Posting]:
-        postings: list[Posting] = []
-        cursor: str | None = None
-        while True:
-            page, cursor = self.jobs.list_open_postings(board, PostingFilters(), 100, cursor)
-            postings.extend(page)
-            if cursor is None:
-                return postings
+        return self.jobs.all_open_postings(board)
 
     def open_job(self, job_id: int, board: str | None = None) -> Job:
         """A job a careers site may show: open, and on the board when one is named."""

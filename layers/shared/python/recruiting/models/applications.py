@@ -27,6 +27,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from recruiting.distribution.urls import SOURCE_PATTERN
+
 # The WHATWG HTML definition of a valid e-mail address (what every browser's
 # <input type=email> accepts), plus a dotted domain: a careers site needs an
 # address mail can reach, not an intranet host name.
@@ -189,7 +191,7 @@ class ApplicationForm(BaseModel):
     ] = None
     # The source token of the apply link (``gh_src``), which names the source.
     source_token: Annotated[
-        Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None,
+        Annotated[str, Field(pattern=SOURCE_PATTERN)] | None,
         BeforeValidator(_blank_to_none),
     ] = None
 

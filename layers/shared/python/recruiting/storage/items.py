@@ -8,6 +8,7 @@ which class an item is. Physical table names are bound at run time by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pynamodb.attributes import (
@@ -902,17 +903,24 @@ _SUBCLASSES: dict[str, tuple[type[Model], ...]] = {
 }
 
 
+def point_at(
+    classes: Iterable[type[Model]], table_name: str, region: str, host: str | None = None
+) -> None:
+    """Point item classes at a physical table (and endpoint, for moto)."""
+    for cls in classes:
+        meta: Any = cls.Meta
+        meta.table_name = table_name
+        meta.region = region
+        meta.host = host
+        cls._connection = None
+
+
 def bind_tables(names: dict[str, str], region: str, host: str | None = None) -> None:
     """Point every item class at its physical table (and endpoint, for moto)."""
     for key, base in _BASES.items():
         if key not in names:
             continue  # a function binds only the tables it may touch
-        for cls in (base, *_SUBCLASSES[key]):
-            meta: Any = cls.Meta
-            meta.table_name = names[key]
-            meta.region = region
-            meta.host = host
-            cls._connection = None
+        point_at((base, *_SUBCLASSES[key]), names[key], region, host)
     if "webhooks" in names:
         # The webhooks table's items live beside their repository (loaded only here).
         from recruiting.storage.webhooks import bind

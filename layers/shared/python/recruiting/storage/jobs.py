@@ -243,5 +243,15 @@ class JobRepository:
         next_key = results.last_evaluated_key if len(postings) == limit else None
         return postings, encode_cursor(next_key)
 
+    def all_open_postings(self, board: str) -> list[Posting]:
+        """Every open job of a board, newest first, a page of 100 at a time."""
+        postings: list[Posting] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = self.list_open_postings(board, PostingFilters(), 100, cursor)
+            postings.extend(page)
+            if cursor is None:
+                return postings
+
     def count_open_postings(self, board: str) -> int:
         return PostingItem.by_board.count(f"BOARD#{board}")

@@ -122,12 +122,9 @@ class DeliveryItem(WebhooksTableItem, discriminator="delivery"):
 
 def bind(table_name: str, region: str, host: str | None = None) -> None:
     """Point the item classes at the physical table (``items.bind_tables`` calls this)."""
-    for cls in (WebhooksTableItem, EndpointItem, DeliveryItem):
-        meta: Any = cls.Meta
-        meta.table_name = table_name
-        meta.region = region
-        meta.host = host
-        cls._connection = None
+    from recruiting.storage.items import point_at
+
+    point_at((WebhooksTableItem, EndpointItem, DeliveryItem), table_name, region, host)
 
 
 def endpoint_key(webhook_id: str) -> tuple[str, str]:
